@@ -15,7 +15,7 @@ from pathlib import Path
 from ..model import Document, SourceFile
 from . import register
 from ._document import build_document
-from .segment import Heading
+from .segment import Heading, line_starts_of
 from .textio import decode_text
 
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "nav", "head",
@@ -99,4 +99,4 @@ def parse(path: Path, data: bytes, source: SourceFile) -> Document:
     meta = {"encoding": encoding}
     if title and title.group(1).strip():
         meta["title"] = " ".join(htmllib.unescape(title.group(1)).split())[:200]
-    return build_document(source, masked, headings=headings, metadata=meta)
+    return build_document(source, masked, headings=headings, metadata=meta, line_starts=line_starts_of(raw))

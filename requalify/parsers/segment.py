@@ -109,7 +109,7 @@ def classify_line(line: str, wrap_mode: bool = False) -> tuple[int | None, str |
         if not rest.strip():
             return rank, num, False
         if _is_title(rest) and ((len(rest) <= 60 and len(rest.split()) <= 8) or rest.isupper()):
-            return rank, _shorten(f"{num} {rest}"), False
+            return rank, _shorten(f"{num}{'' if m.group('num') else '.'} {rest}"), False
         return rank, num, True
     m = _ROMAN_ITEM.match(s)
     if m and _is_title(m.group("rest")):
