@@ -32,13 +32,13 @@ def _heading_level(style: str | None) -> int | None:
     if not style:
         return None
     s = style.lower().replace(" ", "")
-    for prefix in ("heading", "titre", "title", "berschrift", "titolo", "kop"):
+    if s in ("title", "titre", "titel", "titolo"):
+        return 0
+    for prefix in ("heading", "titre", "berschrift", "titolo", "kop"):
         if s.startswith(prefix):
             tail = s[len(prefix):]
             if tail.isdigit():
                 return max(1, min(6, int(tail)))
-            if prefix in ("title",) or tail == "":
-                return 1
     return None
 
 
@@ -93,7 +93,7 @@ def parse(path: Path, data: bytes, source: SourceFile) -> Document:
         while last_page < pg:
             page_starts.append(offset)
             last_page += 1
-        if level and para.strip():
+        if level is not None and para.strip():
             headings.append(Heading(offset, offset + len(para), level))
         chunk = para + "\n\n"
         text_parts.append(chunk)

@@ -1,8 +1,6 @@
-"""HTML: tags, scripts, styles and navigation are blanked out in place.
+"""HTML: tags, scripts, styles and navigation are dropped; clauses keep the HTML file's line numbers.
 
-The text keeps the source's length, so offsets and line numbers are those of
-the HTML file a lawyer can open. Block-level tags become line breaks inside the
-blanked span. Nothing is fetched and nothing is executed: this is a scan of
+Block-level tags become line breaks, inline tags vanish as a browser renders them. Nothing is fetched and nothing is executed: this is a scan of
 characters, not a browser.
 """
 
@@ -15,7 +13,7 @@ from pathlib import Path
 from ..model import Document, SourceFile
 from . import register
 from ._document import build_document
-from .segment import Heading, line_starts_of
+from .segment import DROPPED, Heading, compact
 from .textio import decode_text
 
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "nav", "head",
@@ -35,12 +33,12 @@ def sniff(head: bytes) -> bool:
     return h.startswith((b"<!doctype html", b"<html", b"\xef\xbb\xbf<!doctype html", b"\xef\xbb\xbf<html"))
 
 
-def _blank(chars: list[str], start: int, end: int, newline: bool = False) -> None:
+def _drop(chars: list[str], start: int, end: int, newline: bool = False, space: bool = False) -> None:
+    """Drop markup; a block-level tag leaves a line break, an inline one nothing (as a browser renders it)."""
     for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
-    if newline and end > start and "\n" not in chars[start:end]:
-        chars[start] = "\n"
+        chars[i] = DROPPED
+    if end > start and (newline or space):
+        chars[start] = "\n" if newline else " "
 
 
 def _dropped_elements(text: str):
@@ -61,24 +59,24 @@ def _dropped_elements(text: str):
         pos = end
 
 
-def mask_html(text: str) -> tuple[str, list[Heading]]:
+def mask_html(text: str) -> tuple[list[str], list[Heading]]:
     chars = list(text)
     for m in _COMMENT.finditer(text):
-        _blank(chars, m.start(), m.end(), newline=True)
+        _drop(chars, m.start(), m.end(), newline=True)
     for start, end in _dropped_elements("".join(chars)):
-        _blank(chars, start, end, newline=True)
+        _drop(chars, start, end, newline=True)
     masked_once = "".join(chars)
     for m in _TAG.finditer(masked_once):
-        _blank(chars, m.start(), m.end(), newline=m.group(1).lower() in _BLOCK)
+        _drop(chars, m.start(), m.end(), newline=m.group(1).lower() in _BLOCK)
     unclosed = re.compile(r"<[a-zA-Z/][^>]*\Z")
     m = unclosed.search("".join(chars))
     if m:
-        _blank(chars, m.start(), m.end())
+        _drop(chars, m.start(), m.end())
     for m in _ENTITY.finditer("".join(chars)):
         decoded = htmllib.unescape(m.group(0))
         if len(decoded) == 1 and decoded != m.group(0):
             chars[m.start()] = decoded if decoded not in "\x00\r" else " "
-            _blank(chars, m.start() + 1, m.end())
+            _drop(chars, m.start() + 1, m.end())
     headings = []
     for m in _HEADING.finditer(masked_once):
         s, e = m.start(2), m.end(2)
@@ -88,15 +86,16 @@ def mask_html(text: str) -> tuple[str, list[Heading]]:
             e -= 1
         if e > s:
             headings.append(Heading(s, e, int(m.group(1)[1])))
-    return "".join(chars), headings
+    return chars, headings
 
 
 @register("html", (".html", ".htm", ".xhtml"), sniff=sniff, priority=5)
 def parse(path: Path, data: bytes, source: SourceFile) -> Document:
     raw, encoding = decode_text(data, path)
     masked, headings = mask_html(raw)
+    text, line_starts, headings = compact(raw, masked, headings)
     title = re.search(r"<title\b[^>]*>(.*?)</title", raw[:20000], re.I | re.S)
     meta = {"encoding": encoding}
     if title and title.group(1).strip():
         meta["title"] = " ".join(htmllib.unescape(title.group(1)).split())[:200]
-    return build_document(source, masked, headings=headings, metadata=meta, line_starts=line_starts_of(raw))
+    return build_document(source, text, headings=headings, metadata=meta, line_starts=line_starts)

@@ -119,6 +119,8 @@ def strip_furniture(pages: list[list[str]]) -> list[list[str]]:
 
 @register("pdf", (".pdf",), sniff=sniff, priority=10)
 def parse(path: Path, data: bytes, source: SourceFile) -> Document:
+    if b"%%EOF" not in data[-4096:]:
+        raise CorruptPdf(path, "truncated PDF (no end-of-file marker)", "ask for the complete original file")
     raw_pages = extract_pages(path, data)
     if not raw_pages:
         raise CorruptPdf(path, "PDF has no pages")

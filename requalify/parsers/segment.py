@@ -69,6 +69,30 @@ def line_starts_of(text: str) -> tuple[int, ...]:
     return tuple(starts)
 
 
+DROPPED = "\x00"
+
+
+def compact(raw: str, masked: list[str], headings: list[Heading] = ()) -> tuple[str, tuple[int, ...], list[Heading]]:
+    """Remove the characters a format marked ``DROPPED`` (markup) from ``masked``.
+
+    Returns the text, the offsets in that text where each *source* line begins
+    (so a clause's lines are the source file's lines) and the headings moved to
+    text offsets.
+    """
+    out: list[str] = []
+    line_starts = [0]
+    src_to_text = [0] * (len(raw) + 1)
+    for i, ch in enumerate(masked):
+        src_to_text[i] = len(out)
+        if ch != DROPPED:
+            out.append(ch)
+        if raw[i] == "\n":
+            line_starts.append(len(out))
+    src_to_text[len(raw)] = len(out)
+    moved = [Heading(src_to_text[h.start], src_to_text[h.end], h.level) for h in headings]
+    return "".join(out), tuple(line_starts), [h for h in moved if h.end > h.start]
+
+
 def _shorten(label: str) -> str:
     label = _SPACED_DOT.sub(r"\1.", " ".join(label.split())).strip(" -–—:.")
     return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…"
@@ -123,6 +147,12 @@ def classify_line(line: str, wrap_mode: bool = False) -> tuple[int | None, str |
     return None, None, True
 
 
+def _full_line_width(text: str) -> int:
+    """Length of a full line in hard-wrapped text (90th percentile), to tell a paragraph's short last line."""
+    lens = sorted(len(line.strip()) for line in text.split("\n") if len(line.strip()) > 20)
+    return lens[int(len(lens) * 0.9)] if len(lens) >= 5 else 0
+
+
 def _blocks(text: str, headings: list[Heading], wrap_mode: bool) -> list[_Block]:
     explicit = {h.start: h for h in headings}
     heading_starts = sorted(explicit)
@@ -132,6 +162,7 @@ def _blocks(text: str, headings: list[Heading], wrap_mode: bool) -> list[_Block]
     lens: list[int] = []
     pos = 0
     n = len(text)
+    full_width = _full_line_width(text) if wrap_mode else 0
 
     def close():
         nonlocal cur
@@ -164,9 +195,8 @@ def _blocks(text: str, headings: list[Heading], wrap_mode: bool) -> list[_Block]
                 continue
             rank, label, body = classify_line(stripped, wrap_mode)
             starts_item = rank is not None or bool(_BULLET.match(stripped))
-            if wrap_mode and cur is not None and not starts_item and lens:
-                median = sorted(lens)[len(lens) // 2]
-                if _SENTENCE_END.search(text[cur.start:cur.end].rstrip()) and prev_len < 0.75 * median:
+            if wrap_mode and cur is not None and not starts_item and full_width:
+                if _SENTENCE_END.search(text[cur.start:cur.end].rstrip()) and prev_len < 0.85 * full_width:
                     close()
             if starts_item or cur is None:
                 close()
