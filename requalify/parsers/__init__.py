@@ -98,8 +98,14 @@ def read_input(path: str | Path) -> bytes:
 
 def parse_document(path: str | Path, kind: str = "tos") -> Document:
     """Parse one terms-of-service document into located clauses."""
+    return parse_document_bytes(read_input(path), path, kind)
+
+
+def parse_document_bytes(data: bytes, path: str | Path, kind: str = "tos") -> Document:
+    """Parse bytes already in memory (a ZIP member, a fuzzer's input); ``path`` names them in messages."""
     p = Path(path)
-    data = read_input(p)
+    if not data:
+        raise EmptyInput(p, "empty file (0 bytes)")
     fmt = detect_format(p, data[:HEAD_BYTES])
     source = SourceFile(path=str(p), sha256=sha256_bytes(data), size=len(data), kind=kind, format=fmt.name)
     try:

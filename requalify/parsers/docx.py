@@ -8,7 +8,9 @@ page breaks, which is what a lawyer sees when opening the file in Word.
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -22,6 +24,10 @@ from .segment import Heading
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 200
+RATIO_CHECK_FROM = 8 * 1024 * 1024
+# zipfile signals a damaged or exotic archive with many exception types, not just BadZipFile
+ZIP_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, EOFError, NotImplementedError, RuntimeError,
+              zlib.error, struct.error, OverflowError, OSError)
 
 
 def sniff(head: bytes) -> bool:
@@ -47,14 +53,19 @@ def parse(path: Path, data: bytes, source: SourceFile) -> Document:
     try:
         zf = zipfile.ZipFile(BytesIO(data))
         info = zf.getinfo("word/document.xml")
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise CorruptDocx(path, f"not a readable DOCX ({exc.__class__.__name__}: {exc})", "re-save it from Word") from None
-    if info.file_size > MAX_XML_BYTES or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO):
-        raise CorruptDocx(path, f"DOCX body too large once inflated ({info.file_size} bytes): refused as a possible zip bomb")
+    ratio = info.file_size / max(1, info.compress_size)
+    if info.file_size > MAX_XML_BYTES:
+        raise CorruptDocx(path, f"DOCX body too large once inflated ({info.file_size} bytes, limit {MAX_XML_BYTES}): "
+                                "refused as a possible zip bomb")
+    if ratio > MAX_RATIO and info.file_size > RATIO_CHECK_FROM:
+        raise CorruptDocx(path, f"DOCX body compressed {ratio:.0f}:1 ({info.file_size} bytes inflated): "
+                                "refused as a possible zip bomb")
     try:
         xml = zf.read(info)
-    except Exception as exc:
-        raise CorruptDocx(path, f"DOCX body cannot be inflated ({exc})") from None
+    except ZIP_ERRORS as exc:
+        raise CorruptDocx(path, f"DOCX body cannot be inflated ({type(exc).__name__}: {exc})") from None
 
     paragraphs: list[tuple[str, int | None, int]] = []
     page = 1

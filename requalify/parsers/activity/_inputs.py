@@ -121,7 +121,13 @@ def expand(path: str | Path, keep: Callable[[str], bool] | None = None) -> Expan
     return Expanded(label, [ExportFile(label, p.name, st.st_size, label, path=p)], [], False)
 
 
+OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".docx", ".odt", ".ods", ".pptx", ".epub"}
+
+
 def _is_zip(p: Path) -> bool:
+    """A ZIP archive of export files, as opposed to a workbook that happens to be a ZIP."""
+    if p.suffix.lower() in OFFICE_SUFFIXES:
+        return False
     try:
         with open(p, "rb") as fh:
             return fh.read(4) == b"PK\x03\x04" or (p.suffix.lower() == ".zip" and zipfile.is_zipfile(p))
