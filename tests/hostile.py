@@ -51,7 +51,7 @@ def docx_external_entity() -> bytes:
 def docx_deeply_nested(depth: int = 50_000) -> bytes:
     return docx_from_xml(
         f'<w:document xmlns:w="{W_NS}"><w:body>' + "<w:sdt>" * depth
-        + "<w:p><w:r><w:t>Article 1 – Objet</w:t></w:r></w:p>" + "</w:sdt>" * depth + "</w:body></w:document>"
+        + "<w:p><w:r><w:t>Le chauffeur doit suivre l’itinéraire imposé.</w:t></w:r></w:p>" + "</w:sdt>" * depth + "</w:body></w:document>"
     )
 
 
