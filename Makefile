@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test bench fuzz clean
+.PHONY: setup setup-ocr demo test bench fuzz clean
 
 setup: $(STAMP)
 
@@ -12,6 +12,11 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,model]'
 	@touch $(STAMP)
+
+# OCR for scanned PDFs (`--ocr`): Debian's tesseract with French and English data (needs root).
+setup-ocr:
+	apt-get install -y tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng || \
+	  (apt-get update && apt-get install -y tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng)
 
 demo: setup
 	$(BIN)/requalify analyze corpus/demo --out out/demo --format pdf,json,html

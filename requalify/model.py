@@ -24,9 +24,13 @@ class SourceFile:
     size: int
     kind: str  # "tos" | "activity"
     format: str  # "pdf", "md", "uber-driver-eu-2021", ...
+    extraction: str | None = None  # how the text was obtained when not read directly, e.g. "ocr (tesseract 5.3.0)"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        if d["extraction"] is None:
+            del d["extraction"]
+        return d
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,21 @@ def tos_docx_paragraphs() -> list[tuple[str, str | None]]:
         paras.append((title, "Heading1"))
         paras.extend((t, None) for t in texts)
     return paras
+
+
+def make_scanned_pdf(path: Path, source_pdf: Path, scale: float = 2.5) -> Path:
+    """A 'scan' of a text PDF: each page rendered to an image, then wrapped in a PDF with no text layer."""
+    import base64
+
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(source_pdf))
+    imgs = []
+    for i in range(len(pdf)):
+        buf = io.BytesIO()
+        pdf[i].render(scale=scale).to_pil().convert("L").save(buf, format="PNG")
+        imgs.append(base64.b64encode(buf.getvalue()).decode())
+    pages = "".join(
+        f'<img src="data:image/png;base64,{b}" style="width:100%;page-break-after:always;display:block">' for b in imgs
+    )
+    return make_pdf(path, f"<html><head><style>@page{{size:A4;margin:0}}</style></head><body style='margin:0'>{pages}</body></html>")

@@ -11,7 +11,8 @@ from ._output import emit_json, emit_rows, output_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @output_options
 @click.option("--full", is_flag=True, help="Print whole clause texts in the table instead of a preview.")
-def parse(file: str, fmt: str, full: bool) -> None:
+@click.option("--ocr", is_flag=True, help="Read image-only (scanned) PDFs with tesseract (see `make setup-ocr`).")
+def parse(file: str, fmt: str, full: bool, ocr: bool) -> None:
     """Print the clauses found in FILE (PDF, HTML, Markdown, text, DOCX).
 
     Each clause comes with its heading path (Article 7 > 7.2), its page for PDF
@@ -25,7 +26,7 @@ def parse(file: str, fmt: str, full: bool) -> None:
     """
     from ..parsers import parse_document
 
-    doc = parse_document(file)
+    doc = parse_document(file, ocr=ocr)
     if fmt == "json":
         emit_json(doc.to_dict())
         return
@@ -40,5 +41,7 @@ def parse(file: str, fmt: str, full: bool) -> None:
         emit_rows([c.to_dict() for c in doc.clauses], ["index", "heading", "page", "line_start", "line_end",
                                                        "char_start", "char_end", "text"], fmt)
         return
-    click.echo(f"{doc.source.path}  [{doc.source.format}, {doc.language}, {len(doc.clauses)} clauses, sha256 {doc.source.sha256[:12]}…]")
+    via = f", text by {doc.source.extraction}" if doc.source.extraction else ""
+    click.echo(f"{doc.source.path}  [{doc.source.format}, {doc.language}, {len(doc.clauses)} clauses, "
+               f"sha256 {doc.source.sha256[:12]}…{via}]")
     emit_rows(rows, ["#", "heading", "page", "lines", "text"], fmt)

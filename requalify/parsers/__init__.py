@@ -28,7 +28,7 @@ class DocumentFormat:
     name: str
     suffixes: tuple[str, ...]
     sniff: Callable[[bytes], bool]
-    parse: Callable[[Path, bytes, SourceFile], Document]
+    parse: Callable[..., Document]  # (path, data, source, **options) -> Document
     priority: int = 0
 
 
@@ -37,7 +37,7 @@ _LOADED = False
 
 
 def register(name: str, suffixes: tuple[str, ...], sniff: Callable[[bytes], bool], priority: int = 0):
-    """Decorator for a module's ``parse(path, data, source) -> Document``."""
+    """Decorator for a module's ``parse(path, data, source, **options) -> Document``."""
 
     def decorate(parse):
         _FORMATS[name] = DocumentFormat(name, suffixes, sniff, parse, priority)
@@ -50,7 +50,7 @@ def formats() -> dict[str, DocumentFormat]:
     global _LOADED
     if not _LOADED:
         for info in pkgutil.iter_modules(__path__):
-            if not info.name.startswith("_") and not info.ispkg and info.name not in ("segment", "textio", "language"):
+            if not info.name.startswith("_") and not info.ispkg and info.name not in ("segment", "textio", "language", "ocr"):
                 importlib.import_module(f"{__name__}.{info.name}")
         _LOADED = True
     return _FORMATS
@@ -96,12 +96,15 @@ def read_input(path: str | Path) -> bytes:
     return data
 
 
-def parse_document(path: str | Path, kind: str = "tos") -> Document:
-    """Parse one terms-of-service document into located clauses."""
-    return parse_document_bytes(read_input(path), path, kind)
+def parse_document(path: str | Path, kind: str = "tos", *, ocr: bool = False) -> Document:
+    """Parse one terms-of-service document into located clauses.
+
+    ``ocr`` lets an image-only PDF be read by tesseract; without it such a PDF is refused.
+    """
+    return parse_document_bytes(read_input(path), path, kind, ocr=ocr)
 
 
-def parse_document_bytes(data: bytes, path: str | Path, kind: str = "tos") -> Document:
+def parse_document_bytes(data: bytes, path: str | Path, kind: str = "tos", *, ocr: bool = False) -> Document:
     """Parse bytes already in memory (a ZIP member, a fuzzer's input); ``path`` names them in messages."""
     p = Path(path)
     if not data:
@@ -109,7 +112,7 @@ def parse_document_bytes(data: bytes, path: str | Path, kind: str = "tos") -> Do
     fmt = detect_format(p, data[:HEAD_BYTES])
     source = SourceFile(path=str(p), sha256=sha256_bytes(data), size=len(data), kind=kind, format=fmt.name)
     try:
-        return fmt.parse(p, data, source)
+        return fmt.parse(p, data, source, ocr=ocr)
     except InputError:
         raise
     except RecursionError:

@@ -49,7 +49,7 @@ def _heading_level(style: str | None) -> int | None:
 
 
 @register("docx", (".docx",), sniff=sniff, priority=8)
-def parse(path: Path, data: bytes, source: SourceFile) -> Document:
+def parse(path: Path, data: bytes, source: SourceFile, **_options) -> Document:
     try:
         zf = zipfile.ZipFile(BytesIO(data))
         info = zf.getinfo("word/document.xml")

@@ -90,7 +90,7 @@ def mask_html(text: str) -> tuple[list[str], list[Heading]]:
 
 
 @register("html", (".html", ".htm", ".xhtml"), sniff=sniff, priority=5)
-def parse(path: Path, data: bytes, source: SourceFile) -> Document:
+def parse(path: Path, data: bytes, source: SourceFile, **_options) -> Document:
     raw, encoding = decode_text(data, path)
     masked, headings = mask_html(raw)
     text, line_starts, headings = compact(raw, masked, headings)

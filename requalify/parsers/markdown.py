@@ -78,7 +78,7 @@ def _trim(h: Heading, chars: list[str]) -> Heading | None:
 
 
 @register("md", (".md", ".markdown"), sniff=lambda head: False, priority=-5)
-def parse(path: Path, data: bytes, source: SourceFile) -> Document:
+def parse(path: Path, data: bytes, source: SourceFile, **_options) -> Document:
     raw, encoding = decode_text(data, path)
     masked, headings = mask_markdown(raw)
     text, line_starts, headings = compact(raw, masked, headings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import CorruptPdf, EncryptedPdf, NoTextLayer
@@ -117,21 +118,32 @@ def strip_furniture(pages: list[list[str]]) -> list[list[str]]:
     return cleaned
 
 
+def _has_text(pages: list[list[str]]) -> bool:
+    return sum(len("".join(p).strip()) for p in pages) >= MIN_CHARS_PER_PAGE * max(1, len(pages) // 4)
+
+
 @register("pdf", (".pdf",), sniff=sniff, priority=10)
-def parse(path: Path, data: bytes, source: SourceFile) -> Document:
+def parse(path: Path, data: bytes, source: SourceFile, *, ocr: bool = False, **_options) -> Document:
     if b"%%EOF" not in data[-4096:]:
         raise CorruptPdf(path, "truncated PDF (no end-of-file marker)", "ask for the complete original file")
     raw_pages = extract_pages(path, data)
     if not raw_pages:
         raise CorruptPdf(path, "PDF has no pages")
     pages = strip_furniture([_normalise(p) for p in raw_pages])
-    total_chars = sum(len("".join(p).strip()) for p in pages)
-    if total_chars < MIN_CHARS_PER_PAGE * max(1, len(pages) // 4):
-        raise NoTextLayer(
-            path,
-            f"PDF has no text layer ({len(pages)} page(s) of images: a scan?)",
-            "run OCR on it first (e.g. ocrmypdf) and pass the OCR'd file",
-        )
+    if not _has_text(pages):
+        if not ocr:
+            raise NoTextLayer(
+                path,
+                f"PDF has no text layer ({len(pages)} page(s) of images: a scan?)",
+                "pass --ocr to read it with tesseract, installed by `make setup-ocr`",
+            )
+        from .ocr import ocr_pdf_pages
+
+        ocr_pages, engine = ocr_pdf_pages(path, data)
+        pages = strip_furniture([_normalise(p) for p in ocr_pages])
+        if not _has_text(pages):
+            raise NoTextLayer(path, f"PDF has no text layer and OCR found no text in its {len(pages)} page(s)")
+        source = replace(source, extraction=engine)
     parts, page_starts, offset = [], [], 0
     for lines in pages:
         page_starts.append(offset)
@@ -139,5 +151,7 @@ def parse(path: Path, data: bytes, source: SourceFile) -> Document:
         parts.append(chunk)
         offset += len(chunk)
     text = "".join(parts)
-    return build_document(source, text, page_starts=tuple(page_starts), wrap_mode=True,
-                          metadata={"pages": len(pages)})
+    meta = {"pages": len(pages)}
+    if source.extraction:
+        meta["extraction"] = source.extraction
+    return build_document(source, text, page_starts=tuple(page_starts), wrap_mode=True, metadata=meta)

@@ -11,7 +11,7 @@ from .textio import decode_text
 
 
 @register("txt", (".txt", ".text"), sniff=lambda head: False, priority=-10)
-def parse(path: Path, data: bytes, source: SourceFile) -> Document:
+def parse(path: Path, data: bytes, source: SourceFile, **_options) -> Document:
     text, encoding = decode_text(data, path)
     return build_document(source, text, metadata={"encoding": encoding}, wrap_mode=_looks_wrapped(text))
 
