@@ -30,7 +30,8 @@ _PLATE = re.compile(
     r"|\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b"  # United Kingdom
 )
 _WORKER_ID = re.compile(r"\b(?:A(?=[A-Z]*\d[A-Z]*\d)[0-9A-Z]{12,13}|RI-[0-9a-f-]{8,}|W\d{5,})\b")  # MTurk, IWGB riderId, generic worker ids
-_COORD = re.compile(r"(?<![\d.])(-?\d{1,3}\.\d{3,})(?![\d.])")
+# a position is a lat/lng pair with >= 4 decimals: a lone "13.316" may be a case number (n° 19-13.316)
+_COORD_PAIR = re.compile(r"(?<![\w.-])(-?\d{1,2}\.\d{4,})(\s*[,;/]\s*|\s+)(-?\d{1,3}\.\d{4,})(?![\d.])")
 _GPS_KEYS = {"lat", "lng", "lon", "latitude", "longitude", "begin_lat", "begin_lng", "end_lat", "end_lng"}
 _HASH_KEYS = {"sha256", "rules_version"}
 
@@ -56,7 +57,7 @@ class Pseudonymizer:
         s = _PHONE.sub(lambda m: self.token("phone", m.group(0)), s)
         s = _PLATE.sub(lambda m: self.token("plate", m.group(0)), s)
         s = _WORKER_ID.sub(lambda m: self.token("id", m.group(0)), s)
-        return _COORD.sub(lambda m: _round_coord(m.group(1)), s)
+        return _COORD_PAIR.sub(lambda m: _round_coord(m.group(1)) + m.group(2) + _round_coord(m.group(3)), s)
 
     def value(self, v: Any, key: str | None = None) -> Any:
         if key in _HASH_KEYS:

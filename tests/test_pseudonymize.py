@@ -55,7 +55,7 @@ def test_ordinary_words_and_citations_survive():
 
     p = Pseudonymizer(b"k", ["Jean Dupont"])
     text = ("ADMINISTRATION des courses ; Cass. soc., 4 mars 2020, n° 19-13.316, ECLI:FR:CCASS:2018:SO01737 ; "
-            "commission de 25 % ; 10 heures ; worker A1B2C3D4E5F6G7")
+            "commission de 25 % ; 10 heures ; 0.2500 ; worker A1B2C3D4E5F6G7")
     out = p.text(text)
     assert out.startswith("ADMINISTRATION des courses ; Cass. soc., 4 mars 2020, n° 19-13.316, ECLI:FR:CCASS:2018:SO01737")
-    assert "A1B2C3D4E5F6G7" not in out and "25 %" in out and "10 heures" in out
+    assert "A1B2C3D4E5F6G7" not in out and "25 %" in out and "10 heures ; 0.2500" in out
