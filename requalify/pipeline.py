@@ -1,0 +1,186 @@
+"""``analyze``: parse -> detect -> score, for one worker's case.
+
+The one function that chains the stages; each stage is imported only when its inputs
+are present, so a terms-only case never loads pandas and an activity-only case never
+loads spaCy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import InputError, UnsupportedLanguage
+from .model import Assessment, Skipped, SourceFile
+
+TOS_SUFFIXES = (".pdf", ".md", ".markdown", ".html", ".htm", ".txt", ".docx")
+ACTIVITY_SUFFIXES = (".csv", ".tsv", ".json", ".xlsx", ".zip")
+MAX_CASE_ENTRIES = 10_000
+
+
+def _activity_test():
+    try:
+        from .parsers.activity import is_activity_file
+    except ImportError:
+        return None
+    return is_activity_file
+
+
+def collect_case_dir(path, *, exclude: Iterable[str | Path] = ()) -> tuple[list[Path], list[Path]]:
+    """Split a case folder into terms documents and activity exports.
+
+    A sub-folder holding an activity export (an unzipped data download) is one activity
+    input; other sub-folders are searched for terms documents. Hidden files and files of
+    other types are left out; :func:`collect_case` says which and why.
+    """
+    tos, activity, _ = _collect(Path(path), exclude)
+    return tos, activity
+
+
+def collect_case(path, *, exclude: Iterable[str | Path] = ()) -> tuple[list[Path], list[Path], list[Skipped]]:
+    """:func:`collect_case_dir` plus the files left out and why (for ``Assessment.skipped``)."""
+    return _collect(Path(path), exclude)
+
+
+def _collect(root: Path, exclude: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Skipped]]:
+    if not root.exists():
+        raise InputError(root, "case folder not found", code="RQ304")
+    if not root.is_dir():
+        raise InputError(root, "is a file, not a case folder", "pass it with --tos or --activity instead")
+    excluded = {Path(p).resolve() for p in exclude}
+    is_activity = _activity_test()
+    tos: list[Path] = []
+    activity: list[Path] = []
+    skipped: list[Skipped] = []
+    seen = 0
+
+    def visit(folder: Path) -> None:
+        nonlocal seen
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            skipped.append(Skipped(str(folder), f"cannot list folder: {exc.strerror or exc}"))
+            return
+        for p in entries:
+            seen += 1
+            if seen > MAX_CASE_ENTRIES:
+                raise InputError(root, f"more than {MAX_CASE_ENTRIES} files in the case folder",
+                                 "point at the worker's own folder")
+            if p.resolve() in excluded:
+                continue
+            if p.name.startswith("."):
+                skipped.append(Skipped(str(p), "hidden file"))
+                continue
+            if p.is_symlink():
+                skipped.append(Skipped(str(p), "symbolic link not followed"))
+                continue
+            if p.is_dir():
+                if is_activity(p) if is_activity else False:
+                    activity.append(p)
+                else:
+                    visit(p)
+                continue
+            suffix = p.suffix.lower()
+            if is_activity is not None and is_activity(p):
+                activity.append(p)
+            elif suffix in TOS_SUFFIXES:
+                tos.append(p)
+            elif is_activity is None and suffix in ACTIVITY_SUFFIXES:
+                activity.append(p)
+            else:
+                skipped.append(Skipped(str(p), "neither a terms-of-service document nor an activity export", "RQ301"))
+
+    visit(root)
+    if not tos and not activity:
+        raise InputError(root, "no terms-of-service document or activity export found",
+                         f"terms: {' '.join(TOS_SUFFIXES)}; exports: {' '.join(ACTIVITY_SUFFIXES)} or an unzipped data download")
+    return tos, activity, skipped
+
+
+def _period(log, metrics: dict) -> dict[str, str] | None:
+    """First and last day the export covers (UTC), unless the activity stage already says."""
+    given = (log.metadata or {}).get("period") or metrics.get("period")
+    if given:
+        return given
+    first = last = None
+    for frame in (log.tables or {}).values():
+        for col in getattr(frame, "columns", []):
+            if str(getattr(frame[col], "dtype", "")).startswith("datetime64") and len(frame[col].dropna()):
+                lo, hi = frame[col].min(), frame[col].max()
+                first = lo if first is None or lo < first else first
+                last = hi if last is None or hi > last else last
+    if first is None:
+        return None
+    return {"start": first.date().isoformat(), "end": last.date().isoformat()}
+
+
+def check_document_language(doc) -> None:
+    """Refuse a document the engine cannot read, naming the language found (exit 3, RQ330)."""
+    from .engine import SUPPORTED_LANGUAGES
+    from .parsers.language import LANGUAGE_NAMES
+
+    if doc.language not in SUPPORTED_LANGUAGES:
+        name = LANGUAGE_NAMES.get(doc.language, doc.language)
+        supported = ", ".join(f"{LANGUAGE_NAMES.get(c, c)} ({c})" for c in SUPPORTED_LANGUAGES)
+        reason = ("could not tell the document's language" if doc.language == "unknown"
+                  else f"document language is {name} ({doc.language}), which requalify cannot analyse")
+        raise UnsupportedLanguage(doc.source.path, reason, f"supported: {supported}")
+
+
+_check_language = check_document_language  # older name, used by requalify.batch
+
+
+def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (), *, rules=None,
+            worker: str | None = None, platform: str | None = None, lang: str = "fr",
+            skipped: Iterable[Skipped] = ()) -> Assessment:
+    """Parse, detect and score one case; the Assessment every report is drawn from."""
+    from .scoring import score
+
+    tos, activity = [Path(p) for p in tos], [Path(p) for p in activity]
+    if not tos and not activity:
+        raise InputError("(no input)", "nothing to analyse", "give --tos FILE and/or --activity FILE, or a case folder")
+    if rules is None:
+        from .rules import load_rules
+
+        rules = load_rules()
+
+    findings: list = []
+    inputs: list[SourceFile] = []
+    skipped_all: list[Skipped] = list(skipped)
+    documents: list[dict[str, Any]] = []
+    dates: dict[str, str] = {}
+    metrics: dict[str, Any] = {}
+    series: dict[str, Any] = {}
+    case: dict[str, Any] = {"worker": worker, "platform": platform, "language": lang, "period": None}
+
+    if tos:
+        from .engine import detect_text
+        from .parsers import parse_document
+
+        for path in tos:
+            doc = parse_document(path)
+            check_document_language(doc)
+            findings.extend(detect_text(doc, rules))
+            inputs.append(doc.source)
+            meta = doc.metadata or {}
+            date = meta.get("stated_date") or meta.get("recorded_date") or meta.get("date")
+            if date:
+                dates[doc.source.sha256] = str(date)[:10]
+            documents.append({"path": doc.source.path, "sha256": doc.source.sha256, "language": doc.language,
+                              "date": str(date)[:10] if date else None, "clauses": len(doc.clauses)})
+
+    if activity:
+        from .engine.data import detect_activity
+        from .parsers.activity import parse_activity
+
+        log = parse_activity(activity)
+        found, metrics, series = detect_activity(log, rules)
+        findings.extend(found)
+        inputs.extend(log.sources)
+        skipped_all.extend(log.skipped)
+        metrics, series = dict(metrics or {}), dict(series or {})
+        case["period"] = _period(log, metrics)
+
+    case["documents"] = documents
+    case["document_dates"] = dates
+    return score(findings, rules, inputs=inputs, metrics=metrics, series=series, skipped=skipped_all, case=case)
