@@ -75,6 +75,10 @@ class UnknownExportFormat(InputError):
     code = "RQ351"
 
 
+class InvalidMapping(InputError):
+    code = "RQ352"
+
+
 class RulesInvalid(InputError):
     code = "RQ360"
 

@@ -16,6 +16,39 @@ from .model import Assessment, Skipped, SourceFile
 TOS_SUFFIXES = (".pdf", ".md", ".markdown", ".html", ".htm", ".txt", ".docx")
 ACTIVITY_SUFFIXES = (".csv", ".tsv", ".json", ".xlsx", ".zip")
 MAX_CASE_ENTRIES = 10_000
+CASE_FILES = ("case.yaml", "member.yaml")
+CASE_KEYS = {"worker", "name", "worker_id", "platform", "language", "lang", "period"}
+
+
+def read_case_metadata(folder: str | Path) -> dict[str, Any]:
+    """``case.yaml`` (or a union's ``member.yaml``) in a case folder: worker, platform, period, language.
+
+    Only these few keys are read, as text; anything else in the file is ignored.
+    """
+    import yaml
+
+    for name in CASE_FILES:
+        f = Path(folder) / name
+        if not f.is_file():
+            continue
+        try:
+            if f.stat().st_size > 64 * 1024:
+                raise InputError(f, "case file too large (64 KiB at most)")
+            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise InputError(f, f"not a readable YAML case file ({type(exc).__name__})",
+                             "expected keys: worker, platform, period, language") from None
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise InputError(f, "case file must be a mapping", "expected keys: worker, platform, period, language")
+        meta = {k: data[k] for k in CASE_KEYS if data.get(k) is not None}
+        if "name" in meta and "worker" not in meta:
+            meta["worker"] = meta["name"]
+        if "lang" in meta and "language" not in meta:
+            meta["language"] = meta["lang"]
+        return {k: (v if isinstance(v, dict) else str(v)) for k, v in meta.items() if k not in ("name", "lang")}
+    return {}
 
 
 def _activity_test():
@@ -70,6 +103,8 @@ def _collect(root: Path, exclude: Iterable[str | Path]) -> tuple[list[Path], lis
                 continue
             if p.name.startswith("."):
                 skipped.append(Skipped(str(p), "hidden file"))
+                continue
+            if folder == root and p.name in CASE_FILES:
                 continue
             if p.is_symlink():
                 skipped.append(Skipped(str(p), "symbolic link not followed"))
@@ -132,8 +167,12 @@ _check_language = check_document_language  # older name, used by requalify.batch
 
 def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (), *, rules=None,
             worker: str | None = None, platform: str | None = None, lang: str = "fr",
-            skipped: Iterable[Skipped] = ()) -> Assessment:
-    """Parse, detect and score one case; the Assessment every report is drawn from."""
+            skipped: Iterable[Skipped] = (), mapping: str | Path | None = None, ocr: bool = False) -> Assessment:
+    """Parse, detect and score one case; the Assessment every report is drawn from.
+
+    ``mapping`` is a column-mapping file for exports no adapter knows; ``ocr`` lets
+    scanned PDFs be read by tesseract.
+    """
     from .scoring import score
 
     tos, activity = [Path(p) for p in tos], [Path(p) for p in activity]
@@ -158,7 +197,7 @@ def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (),
         from .parsers import parse_document
 
         for path in tos:
-            doc = parse_document(path)
+            doc = parse_document(path, ocr=ocr)
             check_document_language(doc)
             findings.extend(detect_text(doc, rules))
             inputs.append(doc.source)
@@ -173,7 +212,7 @@ def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (),
         from .engine.data import detect_activity
         from .parsers.activity import parse_activity
 
-        log = parse_activity(activity)
+        log = parse_activity(activity, mapping=mapping)
         found, metrics, series = detect_activity(log, rules)
         findings.extend(found)
         inputs.extend(log.sources)

@@ -87,11 +87,16 @@ def default_key(assessment: Assessment) -> bytes:
     return hashlib.sha256(b"requalify-pseudonym\n" + joined.encode()).digest()
 
 
-def pseudonymize(assessment: Assessment, *, names: list[str] = (), key: bytes | None = None) -> Assessment:
-    """A copy of ``assessment`` with personal data replaced; ``names`` are the worker's names and ids."""
+def pseudonymizer_for(assessment: Assessment, *, names: list[str] = (), key: bytes | None = None) -> Pseudonymizer:
+    """The pseudonymizer for this case, to apply the same pseudonyms to side files (run.json)."""
     case = assessment.case or {}
     names = [*names, *(str(case[k]) for k in ("worker", "worker_id") if case.get(k))]
-    p = Pseudonymizer(key or default_key(assessment), names)
+    return Pseudonymizer(key or default_key(assessment), names)
+
+
+def pseudonymize(assessment: Assessment, *, names: list[str] = (), key: bytes | None = None) -> Assessment:
+    """A copy of ``assessment`` with personal data replaced; ``names`` are the worker's names and ids."""
+    p = pseudonymizer_for(assessment, names=names, key=key)
     out = p.value(assessment)
     out.case = {**out.case, "pseudonymized": True}
     return out

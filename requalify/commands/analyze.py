@@ -74,11 +74,17 @@ class ReportUnavailable(RequalifyError):
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Dossier language.")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Use this rules folder instead of the packaged one (see `requalify rules validate`).")
-def analyze(case_dir, tos, activity, worker, platform_name, out, fmt, lang, rules_dir):
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
+              help="Column-mapping YAML for an export no adapter knows (see docs/activity-mapping.md).")
+@click.option("--ocr", is_flag=True, help="Read scanned (image-only) PDFs with tesseract (see `make setup-ocr`).")
+@click.option("--pseudonymize", is_flag=True,
+              help="Replace the worker's name and ids, plates, contacts and precise positions in every output.")
+def analyze(case_dir, tos, activity, worker, platform_name, out, fmt, lang, rules_dir, mapping, ocr, pseudonymize):
     """Analyse one worker's case: terms of service and/or activity export.
 
     Give either CASE_DIR (a folder holding the terms documents and the activity
-    export, sub-folders allowed) or --tos / --activity files. Writes
+    export, sub-folders allowed, and optionally a case.yaml with worker, platform,
+    period and language) or --tos / --activity files. Writes
     assessment.json (schema requalify.assessment/1, identical bytes for the same
     inputs and rules), run.json (hashes, versions, options, time) and the dossier
     in the formats asked.
@@ -94,7 +100,7 @@ def analyze(case_dir, tos, activity, worker, platform_name, out, fmt, lang, rule
     1 internal error.
     """
     from .. import __version__
-    from ..pipeline import analyze as run_analysis, collect_case
+    from ..pipeline import analyze as run_analysis, collect_case, read_case_metadata
     from ..report.json import write_assessment_json
     from ..rules import load_rules
 
@@ -105,17 +111,28 @@ def analyze(case_dir, tos, activity, worker, platform_name, out, fmt, lang, rule
         raise click.UsageError("give either CASE_DIR or --tos/--activity files, not both")
     if case_dir is None and not tos and not activity:
         raise click.UsageError("nothing to analyse: give CASE_DIR, or --tos FILE... and/or --activity FILE...")
+    os.umask(0o077)  # worker exports are personal data: every output is owner-only
     out.mkdir(parents=True, exist_ok=True)
     os.environ["REQUALIFY_LOG_DIR"] = str(out)
 
     skipped = []
     if case_dir is not None:
         tos_paths, activity_paths, skipped = collect_case(case_dir, exclude=[out])
+        meta = read_case_metadata(case_dir)
+        worker = worker or meta.get("worker")
+        platform_name = platform_name or meta.get("platform")
     else:
         tos_paths, activity_paths = list(tos), list(activity)
     rules = load_rules(rules_dir)
     assessment = run_analysis(tos_paths, activity_paths, rules=rules, worker=worker, platform=platform_name,
-                              lang=lang, skipped=skipped)
+                              lang=lang, skipped=skipped, mapping=mapping, ocr=ocr)
+    pseudonymizer = None
+    if pseudonymize:
+        from ..pseudonymize import pseudonymizer_for
+
+        pseudonymizer = pseudonymizer_for(assessment, names=[worker] if worker else [])
+        assessment = pseudonymizer.value(assessment)
+        assessment.case = {**assessment.case, "pseudonymized": True}
 
     written: dict[str, Path] = {}
     if "json" in formats:
@@ -141,11 +158,14 @@ def analyze(case_dir, tos, activity, worker, platform_name, out, fmt, lang, rule
         "python": _platform.python_version(),
         "options": {"case_dir": str(case_dir) if case_dir else None, "tos": [str(p) for p in tos],
                     "activity": [str(p) for p in activity], "worker": worker, "platform": platform_name,
-                    "formats": formats, "lang": lang, "out": str(out)},
+                    "formats": formats, "lang": lang, "out": str(out), "mapping": str(mapping) if mapping else None,
+                    "ocr": ocr, "pseudonymize": pseudonymize},
         "inputs": [s.to_dict() for s in assessment.inputs],
         "skipped": [s.to_dict() for s in assessment.skipped],
         "outputs": {k: {"path": str(p), "sha256": _file_sha256(Path(p))} for k, p in sorted(written.items())},
     }
+    if pseudonymizer is not None:
+        run["options"] = pseudonymizer.value(run["options"])
     (out / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
     written["run"] = out / "run.json"
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, InvalidMapping
 from ._inputs import ExportFile
 from ._read import decode, number, read_csv, sniff_header, text, to_utc, zone_from_name
 from ._tables import MILE_KM, TABLES, TIME
@@ -52,7 +52,6 @@ from ._uber import payment_kind
 from .uber_driver_eu_2021 import restriction_kind
 
 FORMAT = "generic-mapping"
-CODE = "RQ352"
 _TOP_KEYS = {"mapping_version", "name", "timezone", "files"}
 _RULE_KEYS = {"match", "table", "columns", "values", "time_format", "constants", "units", "delimiter", "header",
               "names", "records", "sheet"}
@@ -141,12 +140,12 @@ def load_mapping(path: str | Path) -> Mapping:
     except FileNotFoundError:
         raise InputError(p, "mapping file not found", code="RQ304") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(p, f"cannot read mapping file: {exc}", code=CODE) from None
+        raise InvalidMapping(p, f"cannot read mapping file: {exc}") from None
     except yaml.YAMLError as exc:
-        raise InputError(p, f"mapping file is not valid YAML: {exc}", code=CODE) from None
+        raise InvalidMapping(p, f"mapping file is not valid YAML: {exc}") from None
     problems: list[str] = []
     if not isinstance(doc, dict):
-        raise InputError(p, "mapping file must be a YAML mapping with a 'files' list", code=CODE)
+        raise InvalidMapping(p, "mapping file must be a YAML mapping with a 'files' list")
     for key in sorted(set(doc) - _TOP_KEYS):
         problems.append(f"unknown key '{key}'")
     if doc.get("mapping_version", 1) != 1:
@@ -197,7 +196,7 @@ def load_mapping(path: str | Path) -> Mapping:
             records=entry.get("records"), sheet=entry.get("sheet"),
         ))
     if problems:
-        raise InputError(p, "invalid mapping file: " + "; ".join(problems), code=CODE)
+        raise InvalidMapping(p, "invalid mapping file: " + "; ".join(problems))
     return Mapping(str(p), str(doc.get("name") or p.stem), rules, tz, str(doc.get("timezone") or "UTC"))
 
 
