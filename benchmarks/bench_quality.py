@@ -1,0 +1,108 @@
+"""Precision and recall of document-level indicator presence on the labelled development set.
+
+    .venv/bin/python benchmarks/bench_quality.py [--split heldout|tune|all] [--details]
+
+Labels live in benchmarks/devset/labels.yaml (written before the patterns were tuned; held-out
+documents were never used for tuning). Reports, per split: micro precision/recall/F1 over
+(document, indicator) pairs, the share of findings of correctly found indicators that point at a
+labelled line, and the misses and false alarms by name so a rules change can be judged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from requalify.rules import load_rules  # noqa: E402
+
+from requalify.engine import detect_text  # noqa: E402
+from requalify.parsers import parse_document  # noqa: E402
+
+TARGETS = {"precision": 0.85, "recall": 0.80, "on_lines": 0.90}
+
+
+def load_devset() -> list[dict]:
+    return yaml.safe_load((REPO / "benchmarks/devset/labels.yaml").read_text(encoding="utf-8"))["documents"]
+
+
+def _overlaps(finding, ranges) -> bool:
+    a, b = finding.source.line_start, finding.source.line_end
+    return a is not None and any(a <= hi and b >= lo for lo, hi in ranges)
+
+
+def evaluate(docs: list[dict], rules) -> dict:
+    text_ids = sorted(i for i, ind in rules.indicators.items() if ind.kind == "text")
+    tp = fp = fn = 0
+    on_lines = found_true = 0
+    misses, alarms, skipped = [], [], []
+    for entry in docs:
+        path = (REPO / entry["path"]).resolve()
+        if not path.exists():
+            skipped.append(entry["path"])
+            continue
+        findings = detect_text(parse_document(path), rules)
+        by_ind: dict[str, list] = {}
+        for f in findings:
+            by_ind.setdefault(f.indicator, []).append(f)
+        truth = entry.get("indicators") or {}
+        name = Path(entry["path"]).name
+        for ind in text_ids:
+            got, want = ind in by_ind, ind in truth
+            if got and want:
+                tp += 1
+                found_true += len(by_ind[ind])
+                on_lines += sum(_overlaps(f, truth[ind]) for f in by_ind[ind])
+            elif got:
+                fp += 1
+                alarms.append(f"{name}: {ind} (line {by_ind[ind][0].source.line_start}: {by_ind[ind][0].quote[:90]})")
+            elif want:
+                fn += 1
+                misses.append(f"{name}: {ind} (lines {truth[ind]})")
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "documents": len(docs) - len(skipped), "tp": tp, "fp": fp, "fn": fn,
+        "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "on_lines": on_lines / found_true if found_true else 0.0,
+        "misses": misses, "alarms": alarms, "skipped": skipped,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", default="all", choices=["heldout", "tune", "all"])
+    ap.add_argument("--details", action="store_true", help="list misses and false alarms")
+    args = ap.parse_args()
+    rules = load_rules()
+    devset = load_devset()
+    splits = ["heldout", "tune"] if args.split == "all" else [args.split]
+    t0 = time.perf_counter()
+    print(f"{'split':8} {'docs':>4} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7} {'F1':>6} {'on lines':>8}")
+    results = {}
+    for split in splits:
+        res = results[split] = evaluate([d for d in devset if d["split"] == split], rules)
+        print(f"{split:8} {res['documents']:>4} {res['tp']:>4} {res['fp']:>4} {res['fn']:>4} "
+              f"{res['precision']:>9.3f} {res['recall']:>7.3f} {res['f1']:>6.3f} {res['on_lines']:>8.3f}")
+    print(f"targets on held-out: precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}, "
+          f"findings on labelled lines >= {TARGETS['on_lines']}   ({time.perf_counter() - t0:.1f} s)")
+    for split in splits:
+        res = results[split]
+        if res["skipped"]:
+            print(f"[{split}] skipped (missing): {', '.join(res['skipped'])}")
+        if args.details:
+            for line in res["misses"]:
+                print(f"[{split}] miss   {line}")
+            for line in res["alarms"]:
+                print(f"[{split}] alarm  {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

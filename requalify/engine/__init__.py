@@ -1,0 +1,39 @@
+"""The engine applies rules to parsed inputs and yields ``Evidence``.
+
+Nothing heavy is imported here: spaCy loads on the first text analysed, once per process,
+so ``requalify parse`` and ``requalify rules list`` never pay for it.
+"""
+
+from __future__ import annotations
+
+SUPPORTED_LANGUAGES = ("fr", "en")
+
+__all__ = ["SUPPORTED_LANGUAGES", "detect_text", "get_nlp", "run_rule_examples", "pattern_problems"]
+
+
+def detect_text(doc, rules):
+    """Text findings of a Document: one Evidence per (indicator, sentence), in reading order."""
+    from .text import detect_text as _detect
+
+    return _detect(doc, rules)
+
+
+def run_rule_examples(rules, indicator: str | None = None):
+    """Each text indicator's example sentences, run through the engine (backs ``rules test``)."""
+    from .text import run_rule_examples as _run
+
+    return _run(rules, indicator)
+
+
+def get_nlp(lang: str):
+    """The spaCy pipeline for ``lang``, loaded once per process."""
+    from ._nlp import get_nlp as _get
+
+    return _get(lang)
+
+
+def pattern_problems(spec: dict) -> list[str]:
+    """Problems in one indicator's text patterns, per spaCy's own token-pattern schema."""
+    from ._compile import pattern_problems as _problems
+
+    return _problems(spec)

@@ -1,0 +1,201 @@
+"""Turn the rules' text patterns into spaCy matchers, one set per language.
+
+A pattern item is ``{id, tokens | phrases, strength?, requires?}``: ``tokens`` is one spaCy
+Matcher token pattern, validated by spaCy's own schema; ``phrases`` are matched on lower-cased
+tokens by a PhraseMatcher. Every token pattern gets its own match key so the engine knows
+which of its elements were wildcards (gaps) when it looks for a negation inside a match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ._nlp import fold
+
+TRIGGER, COUNTER, CUE = "trigger", "counter", "cue"
+GENERIC_CUES = ("obligation", "negation", "permission")
+
+
+@dataclass(frozen=True)
+class PatternInfo:
+    role: str  # trigger | counter | cue
+    name: str  # indicator id, or the generic cue kind
+    cue: str  # pattern id, as reported in Evidence.cue
+    strength: float = 0.0
+    requires: str | None = None  # a generic cue the sentence must carry: obligation | permission
+    negation: str = "scope"  # "ignore": a negation nearby does not cancel it (prohibitions, labels)
+    gap_elements: frozenset[int] = frozenset()  # token-pattern elements that match any token
+
+
+@dataclass
+class Unit:
+    """One token pattern with its own Matcher, and what a text must contain for it to match.
+
+    ``needs`` holds, for each required element, the attribute and a test on one value of it; a
+    clause lacking any of them is skipped without running the Matcher (the costly part: its
+    gapped states check predicates on every token).
+    """
+
+    matcher: Any
+    needs: tuple[tuple[str, Any], ...]
+    role: str
+
+    def possible(self, values: dict[str, set[int]]) -> bool:
+        return all(not want.isdisjoint(values[key]) for key, want in self.needs)
+
+
+@dataclass
+class Compiled:
+    lang: str
+    nlp: Any
+    units: list[Unit]
+    regexes: RegexIndex
+    phrases: Any
+    info: dict[int, PatternInfo]
+    indicators: dict[str, Any]  # id -> model.Indicator (text indicators only)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+class RegexIndex:
+    """The REGEX predicates of all patterns, and which of them each word (by hash) satisfies.
+
+    A word is tested against every regex once per process; a clause's regex hits are then the
+    union over its words, so a pattern's REGEX element is checked like a literal set.
+    """
+
+    def __init__(self, strings):
+        self.strings = strings
+        self.patterns: list = []
+        self.ids: dict[str, int] = {}
+        self.memo: dict[int, frozenset[int]] = {}
+
+    def add(self, pattern: str) -> int:
+        import re
+
+        if pattern not in self.ids:
+            self.ids[pattern] = len(self.patterns)
+            self.patterns.append(re.compile(pattern).search)
+        return self.ids[pattern]
+
+    def hits(self, values: set[int]) -> set[int]:
+        out: set[int] = set()
+        memo = self.memo
+        for v in values:
+            got = memo.get(v)
+            if got is None:
+                word = self.strings[v]
+                got = memo[v] = frozenset(i for i, search in enumerate(self.patterns) if search(word))
+            out |= got
+        return out
+
+
+def _needs(pattern: list[dict], strings, regexes: RegexIndex) -> tuple[tuple[str, frozenset], ...]:
+    """Necessary conditions of a token pattern: elements that must match at least one token.
+
+    Each is (key, values): literal values as string hashes under "LOWER"/"LEMMA", regex ids under
+    "LOWER~"/"LEMMA~"; a text can match only if every element's values meet the text's own.
+    """
+    needs = []
+    for el in pattern:
+        if el.get("OP", "1") not in ("1", "+"):
+            continue
+        for attr in ("LOWER", "LEMMA"):
+            if attr not in el:
+                continue
+            value = el[attr]
+            if isinstance(value, str):
+                needs.append((attr, frozenset([strings.add(value)])))
+            elif isinstance(value, dict) and "IN" in value:
+                needs.append((attr, frozenset(strings.add(v) for v in value["IN"])))
+            elif isinstance(value, dict) and "REGEX" in value:
+                needs.append((attr + "~", frozenset([regexes.add(value["REGEX"])])))
+    return tuple(needs)
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> dict[str, Any]:
+    return yaml.safe_load(resources.files("requalify.rules").joinpath("cues.yaml").read_text(encoding="utf-8"))
+
+
+def text_indicators(rules) -> dict[str, Any]:
+    return {i: ind for i, ind in sorted(rules.indicators.items()) if ind.kind == "text"}
+
+
+def _is_gap(element: dict) -> bool:
+    """A repeated element ({0,n}, *, ?) that stands for intervening words, not a word of the cue."""
+    op = element.get("OP", "1")
+    return op in ("*", "?") or op.startswith("{")
+
+
+def pattern_problems(spec: dict) -> list[str]:
+    """Every problem in one indicator's patterns and counter-cues, checked with spaCy's own schema."""
+    from spacy.schemas import validate_token_pattern
+
+    problems = []
+    for block in ("patterns", "counter_cues"):
+        for lang, items in (spec.get(block) or {}).items():
+            for n, item in enumerate(items or []):
+                where = f"{block}.{lang}[{n}] ({item.get('id', '?')})"
+                if "tokens" in item:
+                    for err in validate_token_pattern(item["tokens"]):
+                        problems.append(f"{where}: {err}")
+                    if lang == "fr" and "LEMMA" in str(item["tokens"]):
+                        problems.append(f"{where}: LEMMA is not available in the French cheap pass; use LOWER")
+    return problems
+
+
+def compile_rules(rules, lang: str, nlp) -> Compiled:
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    cues = load_cues()
+    defaults = cues["defaults"]
+    lang_cues = cues["languages"][lang]
+    units: list[Unit] = []
+    regexes = RegexIndex(nlp.vocab.strings)
+    phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+    info: dict[int, PatternInfo] = {}
+
+    def unit(key: str, pattern: list[dict], role: str) -> None:
+        matcher = Matcher(nlp.vocab, validate=True)
+        matcher.add(key, [pattern])
+        units.append(Unit(matcher, _needs(pattern, nlp.vocab.strings, regexes), role))
+
+    def add(key: str, item: dict, role: str, name: str, strength: float = 0.0) -> None:
+        if "tokens" in item:
+            pattern = item["tokens"]
+            gaps = frozenset(i for i, el in enumerate(pattern) if _is_gap(el))
+            unit(key, pattern, role)
+        else:
+            gaps = frozenset()
+            elided = [p for p in item["phrases"] if p.strip().endswith("'")]
+            for w in elided:  # a lone "n'" tokenizes differently alone than inside a text
+                unit(key, [{"LOWER": fold(w.strip()).lower()}], role)
+            rest = [nlp.make_doc(fold(p)) for p in item["phrases"] if p not in elided]
+            if rest:
+                phrases.add(key, rest)
+        info[nlp.vocab.strings.add(key)] = PatternInfo(
+            role, name, item.get("id", key), strength, item.get("requires"), item.get("negation", "scope"), gaps
+        )
+
+    indicators = text_indicators(rules)
+    for ind_id, ind in indicators.items():
+        spec = ind.spec or {}
+        for n, item in enumerate((spec.get("patterns") or {}).get(lang) or []):
+            strength = float(item.get("strength", defaults["strength"]))
+            add(f"{ind_id}|p{n}", item, TRIGGER, ind_id, strength)
+        for n, item in enumerate((spec.get("counter_cues") or {}).get(lang) or []):
+            add(f"{ind_id}|c{n}", item, COUNTER, ind_id)
+    for kind in GENERIC_CUES:
+        add(f"@{kind}", {"id": kind, "phrases": lang_cues[kind]}, CUE, kind)
+    config = {
+        "defaults": defaults,
+        "scope": cues["scope"],
+        "stop": frozenset(lang_cues["stop"]),
+        "clause_relations": frozenset(cues["scope"].get("clause_relations", ())),
+    }
+    return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config)

@@ -1,0 +1,301 @@
+"""Find text indicators in a Document: the exact sentence, where it stands, which pattern fired.
+
+Two passes, so a 40-page ToS costs milliseconds, not seconds:
+
+1. cheap, on every clause: tokenizer (English: plus lookup lemmas) and one Matcher/PhraseMatcher
+   holding every indicator's patterns, counter-cues and the generic obligation, negation and
+   permission cues of ``rules/cues.yaml``;
+2. careful, only where a trigger fired: the sentence's cues decide. A counter-cue cancels its
+   indicator; a negation or permission governing the trigger cancels it ("the platform may not
+   deactivate", "you are free to refuse any trip"); an obligation cue strengthens it. In French a
+   negation found by the token window is confirmed on the dependency parse of that one sentence,
+   so "accounts that are not used may be deactivated" keeps its finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Document, Evidence, Location
+from ._compile import COUNTER, CUE, TRIGGER, Compiled, compile_rules, text_indicators
+from ._nlp import SUPPORTED_LANGUAGES, check_language, get_nlp, parse
+
+_SENTENCE_END = frozenset({".", "!", "?", "…"})
+_CLOSERS = frozenset({"»", ")", '"', "'", "”", "]"})
+_BULLETS = frozenset({"-", "–", "—", "•", "*", "·", "▪", "◦"})
+_LIST_LEAD = frozenset({":", ";"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One indicator in one sentence of a text (token offsets into the cheap doc)."""
+
+    indicator: str
+    cue: str
+    strength: float
+    sent_start: int  # char offsets into the scanned text
+    sent_end: int
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    """The verdict on one example sentence of an indicator's file."""
+
+    id: str  # deactivation_power/fr/negative/2
+    indicator: str
+    lang: str
+    expected: str  # "present" | "absent"
+    got: str
+    passed: bool
+    sentence: str
+    found: tuple[str, ...] = ()  # every indicator the sentence yielded
+
+
+_COMPILED: dict[tuple[int, str], tuple[object, Compiled]] = {}
+
+
+def compiled(rules, lang: str) -> Compiled:
+    """Matchers for ``rules`` in ``lang``, built once per rules object and language."""
+    key = (id(rules), lang)
+    entry = _COMPILED.get(key)
+    if entry is None or entry[0] is not rules:
+        entry = (rules, compile_rules(rules, lang, get_nlp(lang)))
+        _COMPILED[key] = entry
+    return entry[1]
+
+
+def _sentences(doc) -> list[tuple[int, int]]:
+    """Token spans of sentences: end punctuation, list items, and lines led by ':' or ';'."""
+    spans, start, n = [], 0, len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        cut = None
+        if tok.text in _SENTENCE_END:
+            cut = i + 1
+            while cut < n and doc[cut].text in _CLOSERS:
+                cut += 1
+        elif tok.is_space and "\n" in tok.text and i + 1 < n:
+            prev = doc[i - 1].text if i > 0 else ""
+            if doc[i + 1].text in _BULLETS or prev in _LIST_LEAD or ("\n\n" in tok.text and prev[-1:].isalnum() is False):
+                cut = i
+        if cut is not None and cut > start:
+            spans.append((start, cut))
+            start = cut
+            i = cut
+            continue
+        i += 1
+    if start < n:
+        spans.append((start, n))
+    out = []
+    for s, e in spans:
+        while s < e and doc[s].is_space:
+            s += 1
+        while e > s and doc[e - 1].is_space:
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _window_clear(doc, a: int, b: int, limit: int, stops: frozenset) -> bool:
+    """True when tokens a..b hold at most ``limit`` words and no stop word."""
+    words = 0
+    for tok in doc[a:b]:
+        if tok.is_space:
+            continue
+        if tok.lower_ in stops:
+            return False
+        words += 1
+    return words <= limit
+
+
+def _governing(doc, cue_spans, s: int, e: int, gap_tokens: set[int], scope: dict, stops) -> list[tuple[int, int]]:
+    """The cue spans that govern the trigger doc[s:e] by position."""
+    out = []
+    for cs, ce in cue_spans:
+        if cs >= s and ce <= e:
+            if any(t in gap_tokens for t in range(cs, ce)):
+                out.append((cs, ce))
+        elif ce <= s:
+            if _window_clear(doc, ce, s, scope["before"], stops):
+                out.append((cs, ce))
+        elif cs >= e:
+            if _window_clear(doc, e, cs, scope["after"], stops):
+                out.append((cs, ce))
+        elif cs < s < ce:
+            out.append((cs, ce))
+    return out
+
+
+def _parse_confirms(sent, negations, anchors: list[int], relations: frozenset) -> bool:
+    """On the parse: does any negation hang on a trigger word or on a word it depends on?"""
+    chain = set()
+    for i in anchors:
+        tok = sent[i]
+        chain.add(tok.i)
+        while tok.head.i != tok.i and tok.dep_ not in relations:
+            tok = tok.head
+            chain.add(tok.i)
+    return any(sent[i].head.i in chain or sent[i].i in chain for cs, ce in negations for i in range(cs, ce))
+
+
+def scan(comp: Compiled, text: str) -> list[Hit]:
+    """Every (indicator, sentence) finding in ``text``, best cue per pair."""
+    from ._nlp import cheap_doc
+
+    doc = cheap_doc(comp.nlp, text)
+    info = comp.info
+    arrays = {"LOWER": doc.to_array("LOWER")}
+    if comp.lang == "en":
+        arrays["LEMMA"] = doc.to_array("LEMMA")
+
+    def values_of(s: int, e: int) -> dict[str, set[int]]:
+        out = {}
+        for attr, a in arrays.items():
+            out[attr] = set(a[s:e].tolist())
+            out[attr + "~"] = comp.regexes.hits(out[attr])
+        return out
+
+    whole = values_of(0, len(doc))
+    units = [u for u in comp.units if u.possible(whole)]
+    phrase_hits = comp.phrases(doc)
+    if not any(u.role == TRIGGER for u in units) and not any(info[m].role == TRIGGER for m, _, _ in phrase_hits):
+        return []
+    sents = _sentences(doc)
+    sent_of = [-1] * len(doc)
+    for k, (s, e) in enumerate(sents):
+        for t in range(s, e):
+            sent_of[t] = k
+    per_sent: dict[int, list] = {}
+    for m, s, e in phrase_hits:
+        k = sent_of[s]
+        if k >= 0 and sent_of[e - 1] == k:
+            per_sent.setdefault(k, []).append((info[m], s, e, None))
+    for k, (s, e) in enumerate(sents):
+        values = values_of(s, e)
+        span = None
+        for unit in units:
+            if unit.possible(values):
+                span = span or doc[s:e]
+                for m, a, b, al in unit.matcher(span, with_alignments=True):
+                    per_sent.setdefault(k, []).append((info[m], s + a, s + b, al))
+    cfg = comp.config
+    scope, stops, defaults = cfg["scope"], cfg["stop"], cfg["defaults"]
+    hits: list[Hit] = []
+    for k in sorted(per_sent):
+        items = per_sent[k]
+        triggers = [it for it in items if it[0].role == TRIGGER]
+        if not triggers:
+            continue
+        cues: dict[str, list[tuple[int, int]]] = {"obligation": [], "negation": [], "permission": []}
+        counters = set()
+        for pi, s, e, _ in items:
+            if pi.role == CUE:
+                cues[pi.name].append((s, e))
+            elif pi.role == COUNTER:
+                counters.add(pi.name)
+        all_negations = list(cues["negation"])
+        permitted = {t for s, e in cues["permission"] for t in range(s, e)}
+        cues["negation"] = [(s, e) for s, e in cues["negation"] if s not in permitted]
+        cues["obligation"] = [(s, e) for s, e in cues["obligation"] if s not in permitted]
+        parsed = None
+        best: dict[str, Hit] = {}
+        for pi, s, e, al in triggers:
+            ind = comp.indicators[pi.name]
+            if pi.name in counters:
+                continue
+            if pi.requires and not cues[pi.requires]:
+                continue
+            gaps: set[int] = set()
+            if al is not None and pi.gap_elements:
+                gaps = {s + j for j, el in enumerate(al) if el in pi.gap_elements}
+            if ind.polarity in ("+", "0") and _governing(doc, cues["permission"], s, e, gaps, scope["permission"], stops):
+                continue
+            own_negation = any(cs >= s and ce <= e and cs not in gaps for cs, ce in all_negations)
+            negs = []
+            if pi.negation != "ignore" and not own_negation:
+                negs = _governing(doc, cues["negation"], s, e, gaps, scope["negation"], stops)
+            if negs and comp.lang == "fr":
+                ss, se = sents[k]
+                if parsed is None:
+                    parsed = parse(comp.nlp, doc[ss:se].text)
+                if len(parsed) == se - ss:
+                    anchors = [t - ss for t in range(s, e) if t not in gaps and not doc[t].is_space]
+                    local = [(cs - ss, ce - ss) for cs, ce in negs]
+                    if not _parse_confirms(parsed, local, anchors, cfg["clause_relations"]):
+                        negs = []
+            if negs:
+                continue
+            strength = pi.strength
+            if ind.polarity == "+" and cues["obligation"]:
+                strength += defaults["obligation_boost"]
+            elif ind.polarity == "-" and cues["permission"]:
+                strength += defaults["permission_boost"]
+            strength = round(min(1.0, strength), 2)
+            prev = best.get(pi.name)
+            if prev is None or strength > prev.strength:
+                ss, se = sents[k]
+                start = doc[ss].idx
+                end = doc[se - 1].idx + len(doc[se - 1].text)
+                best[pi.name] = Hit(pi.name, pi.cue, strength, start, end)
+        hits.extend(best[i] for i in sorted(best))
+    return hits
+
+
+def detect_text(doc: Document, rules) -> list[Evidence]:
+    """Text findings of ``doc`` under ``rules``, one per (indicator, sentence), in reading order."""
+    check_language(doc.language, doc.source.path)
+    comp = compiled(rules, doc.language)
+    found: list[Evidence] = []
+    for clause in doc.clauses:
+        for hit in scan(comp, clause.text):
+            ind = comp.indicators[hit.indicator]
+            cs, ce = clause.char_start + hit.sent_start, clause.char_start + hit.sent_end
+            found.append(
+                Evidence(
+                    indicator=hit.indicator,
+                    polarity=ind.polarity,
+                    criterion=ind.criterion,
+                    strength=hit.strength,
+                    quote=" ".join(doc.text[cs:ce].split()),
+                    cue=hit.cue,
+                    source=Location(
+                        path=doc.source.path,
+                        sha256=doc.source.sha256,
+                        page=doc.page_at(cs),
+                        clause=clause.heading or None,
+                        line_start=doc.line_at(cs),
+                        line_end=doc.line_at(ce - 1),
+                        char_start=cs,
+                        char_end=ce,
+                    ),
+                )
+            )
+    found.sort(key=lambda ev: (ev.source.char_start, ev.indicator))
+    return found
+
+
+def detect_sentence(rules, lang: str, text: str) -> tuple[str, ...]:
+    """Indicator ids found in a bare sentence or passage (examples, benchmarks)."""
+    check_language(lang)
+    return tuple(sorted({h.indicator for h in scan(compiled(rules, lang), text)}))
+
+
+def run_rule_examples(rules, indicator: str | None = None) -> list:
+    """Run every text indicator's own example sentences; a result per sentence, in file order."""
+    results = []
+    for ind_id, ind in text_indicators(rules).items():
+        if indicator is not None and ind_id != indicator:
+            continue
+        examples = (ind.spec or {}).get("examples") or {}
+        for lang in SUPPORTED_LANGUAGES:
+            for kind, expected in (("positive", "present"), ("negative", "absent")):
+                for n, sentence in enumerate((examples.get(lang) or {}).get(kind) or [], start=1):
+                    found = detect_sentence(rules, lang, sentence)
+                    got = "present" if ind_id in found else "absent"
+                    results.append(
+                        ExampleResult(f"{ind_id}/{lang}/{kind}/{n}", ind_id, lang, expected, got,
+                                      got == expected, sentence, found)
+                    )
+    return results

@@ -1,0 +1,136 @@
+"""The text engine's reading: negation, permission, modality, locations and its contract."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from requalify.engine import SUPPORTED_LANGUAGES, detect_text, get_nlp
+from requalify.engine.text import detect_sentence, scan, compiled
+from requalify.errors import UnsupportedLanguage
+from requalify.parsers import parse_document
+from requalify.rules import load_rules
+
+REPO = Path(__file__).resolve().parent.parent
+RULES = load_rules()
+
+
+def found(lang: str, text: str) -> tuple[str, ...]:
+    return detect_sentence(RULES, lang, text)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "You are free to refuse any trip."),
+    ("en", "You may decline any delivery offer without any consequence."),
+    ("fr", "Le chauffeur est libre de refuser toute course, sans que ce refus n'entraîne de sanction."),
+    ("fr", "Le coursier n'est pas tenu d'accepter les commandes qui lui sont proposées."),
+])
+def test_permission_is_a_counter_indicator_not_a_sanction(lang, text):
+    got = found(lang, text)
+    assert "freedom_to_refuse" in got
+    assert "sanction_for_refusals" not in got
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The platform may not deactivate your account without a human review."),
+    ("en", "We will never suspend your account because of a low rating."),
+    ("fr", "La plateforme ne peut pas désactiver le compte d'un chauffeur sans motif écrit."),
+])
+def test_negated_power_is_not_found(lang, text):
+    assert "deactivation_power" not in found(lang, text)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The platform may deactivate your account if you do not complete your documents."),
+    ("fr", "Les comptes qui ne sont pas utilisés pendant six mois peuvent être désactivés par la plateforme."),
+    ("fr", "Si le chauffeur ne respecte pas la charte, la plateforme peut suspendre son compte."),
+])
+def test_negation_elsewhere_in_the_sentence_does_not_cancel(lang, text):
+    assert "deactivation_power" in found(lang, text)
+
+
+def test_negated_permission_is_not_a_freedom():
+    assert "freedom_to_refuse" not in found("en", "You are not free to refuse deliveries during a booked slot.")
+    assert "freedom_to_refuse" not in found("fr", "Le coursier n'est pas libre de refuser les commandes.")
+
+
+@pytest.mark.parametrize("lang, ruled, bare", [
+    ("en", "Couriers must wear the branded jacket.", "Couriers wear the branded jacket."),
+    ("fr", "Le coursier doit porter la tenue de la marque.", "Le coursier porte la tenue de la marque."),
+])
+def test_modality_is_required_where_the_rule_says_so(lang, ruled, bare):
+    assert "appearance_equipment_rules" in found(lang, ruled)
+    assert "appearance_equipment_rules" not in found(lang, bare)
+
+
+def test_obligation_strengthens_a_finding():
+    comp = compiled(RULES, "en")
+    weak = [h for h in scan(comp, "Your acceptance rate is tracked.") if h.indicator == "performance_monitoring"]
+    strong = [h for h in scan(comp, "You must keep an acceptance rate that we track.")
+              if h.indicator == "performance_monitoring"]
+    assert weak and strong and strong[0].strength > weak[0].strength
+
+
+def test_prohibition_is_the_indicator():
+    assert "no_own_clientele" in found("en", "You must not solicit customers met through the app.")
+    assert "confidentiality_gag" in found("fr", "Il est interdit au livreur de divulguer toute information concernant les clients.")
+
+
+def test_status_label_is_recorded_even_when_phrased_negatively():
+    assert "independent_status_label" in found("en", "You are not an employee of the platform.")
+
+
+def test_unsupported_language_names_it(tmp_path):
+    path = tmp_path / "agb.txt"
+    path.write_text("Der Fahrer ist verpflichtet, die Anweisungen der Plattform zu befolgen und die App zu nutzen. "
+                    "Die Plattform kann das Konto jederzeit sperren.\n", encoding="utf-8")
+    doc = parse_document(path)
+    with pytest.raises(UnsupportedLanguage) as err:
+        detect_text(doc, RULES)
+    assert "German" in str(err.value) and str(path) in str(err.value)
+    assert SUPPORTED_LANGUAGES == ("fr", "en")
+
+
+def test_get_nlp_is_cached():
+    assert get_nlp("en") is get_nlp("en")
+
+
+def test_importing_the_engine_does_not_import_spacy():
+    code = "import sys, requalify.engine; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "False"
+
+
+CORPUS_DOCS = sorted((REPO / "corpus" / "tos").glob("*.*"))
+
+
+@pytest.mark.parametrize("path", CORPUS_DOCS, ids=[p.name for p in CORPUS_DOCS])
+def test_quotes_are_the_source_text_at_their_offsets_and_lines(path):
+    doc = parse_document(path)
+    findings = detect_text(doc, RULES)
+    assert findings
+    source = path.read_text(encoding="utf-8") if doc.source.format in ("md", "txt", "html") else None
+    for f in findings:
+        loc = f.source
+        assert f.quote == " ".join(doc.text[loc.char_start:loc.char_end].split())
+        assert doc.text[loc.char_start:loc.char_end] == doc.text[loc.char_start:loc.char_end].strip()
+        assert loc.line_start == doc.line_at(loc.char_start) and loc.line_end == doc.line_at(loc.char_end - 1)
+        assert loc.path == str(path) and loc.sha256 == doc.source.sha256
+        if source is not None:
+            lines = source.split("\n")[loc.line_start - 1:loc.line_end]
+            first_words = f.quote.split()[:3]
+            assert all(w in " ".join(lines) for w in first_words), (f.quote, lines)
+        assert f.polarity == RULES.indicators[f.indicator].polarity
+        assert 0 < f.strength <= 1 and f.cue
+    keys = [(f.source.char_start, f.indicator) for f in findings]
+    assert keys == sorted(keys)
+    assert len(set(keys)) == len(keys)
+
+
+def test_one_finding_per_indicator_and_sentence():
+    text = "Roulio peut suspendre le compte du chauffeur, désactiver son compte ou bloquer son accès."
+    hits = scan(compiled(RULES, "fr"), text)
+    assert [h.indicator for h in hits].count("deactivation_power") == 1
