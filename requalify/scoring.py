@@ -152,7 +152,7 @@ def _present(indicators: Mapping[str, dict], iid: str) -> bool:
 def score_profile(profile: Mapping[str, Any], indicators: Mapping[str, dict], rules) -> dict[str, Any]:
     """Place the case against one precedent: agreement fact by fact, and what weighs the other way."""
     decisive_weight = float(rules.scoring["profiles"]["decisive_weight"])
-    facts_out, matched, missing = [], [], []
+    facts_out, matched, missing, differs = [], [], [], []
     got = total = 0.0
     own_found: set[str] = set()
     for fact in profile["facts"]:
@@ -171,8 +171,10 @@ def score_profile(profile: Mapping[str, Any], indicators: Mapping[str, dict], ru
         if agrees:
             got += weight
             matched.append(key)
-        else:
+        elif fact["found"]:
             missing.append(key)
+        else:
+            differs.append(key)
         if fact["found"]:
             own_found.update(ids)
         item = {
@@ -200,6 +202,7 @@ def score_profile(profile: Mapping[str, Any], indicators: Mapping[str, dict], ru
         "score": _r(got / total) if total else 0.0,
         "matched": matched,
         "missing": missing,
+        "differs": differs,
         "contrary": contrary,
         "direction": profile["direction"],
         "source": profile["source"],

@@ -90,7 +90,10 @@ def test_uber_2020_and_uber_2025_are_both_placed():
     assert u20["direction"] == "for" and u25["direction"] == "against"
     assert u20["missing"] == ["deactivation_power", "free_working_time"]
     assert u20["score"] == round(8 / 10, 4)  # 7 facts + the decisive one counted twice, of 10
-    assert "sanction_for_refusals" in u25["missing"] and "sanction_for_refusals" in u25["contrary"]
+    # Uber 2025 relied on refusals having no real consequence: here they have one, a fact that
+    # differs from the precedent, not one 'missing' from this case
+    assert "sanction_for_refusals" in u25["differs"] and "sanction_for_refusals" not in u25["missing"]
+    assert "sanction_for_refusals" in u25["contrary"]
     assert u25["source"] == "soc_2025_uber" and u25["confidence"] == "secondary"
     assert u25["citation"]["fr"].startswith("Cass. soc., 9 juill. 2025")
 

@@ -279,8 +279,9 @@ class _Builder:
             short = (src or {}).get("short") or name
             matched = list(ap.get("matched") or ())
             missing = list(ap.get("missing") or ())
+            differs = list(ap.get("differs") or ())
             contrary = list(ap.get("contrary") or ())
-            total = len(matched) + len(missing)
+            total = len(matched) + len(missing) + len(differs)
             court = _court_phrase((src or {}).get("court"), self.lang)
             if not court:
                 key = "alignment_sentence_text"
@@ -302,6 +303,7 @@ class _Builder:
                 "sentence": t(key, matched=len(matched), total=total, court=court, name=short),
                 "matched": [self.indicator_label(i) for i in matched],
                 "missing": [self.indicator_label(i) for i in missing],
+                "differs": [self.indicator_label(i) for i in differs],
                 "contrary": [self.indicator_label(i) for i in contrary],
                 "date": (src or {}).get("date") or "",
             })
