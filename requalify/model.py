@@ -8,8 +8,9 @@ does not need to know it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 POLARITIES = ("+", "-", "0")
 CRITERIA = ("direction", "control", "sanction", "organised_service", "dependence")
@@ -235,3 +236,17 @@ class Assessment:
             "score": self.score,
             "series": self.series,
         }
+
+
+def transform(value: Any, leaf: Callable[[Any, str | None], Any], key: str | None = None) -> Any:
+    """A copy of a model object (dataclasses, dicts, lists) with ``leaf(value, key)`` applied to
+    every non-container value; ``key`` is the field or dict key holding it. Stages that rewrite an
+    Assessment as a whole (pseudonymisation, relative paths) use this one walk."""
+    if isinstance(value, dict):
+        return {transform(k, leaf) if isinstance(k, str) else k: transform(v, leaf, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(transform(v, leaf, key) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: transform(getattr(value, f.name), leaf, f.name)
+                                             for f in dataclasses.fields(value) if f.init})
+    return leaf(value, key)

@@ -167,11 +167,14 @@ _check_language = check_document_language  # older name, used by requalify.batch
 
 def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (), *, rules=None,
             worker: str | None = None, platform: str | None = None, lang: str = "fr",
-            skipped: Iterable[Skipped] = (), mapping: str | Path | None = None, ocr: bool = False) -> Assessment:
+            skipped: Iterable[Skipped] = (), mapping: str | Path | None = None, ocr: bool = False,
+            relative_to: str | Path | None = None) -> Assessment:
     """Parse, detect and score one case; the Assessment every report is drawn from.
 
     ``mapping`` is a column-mapping file for exports no adapter knows; ``ocr`` lets
-    scanned PDFs be read by tesseract.
+    scanned PDFs be read by tesseract; with ``relative_to`` (the case folder) every
+    path is recorded relative to it, so the same case gives the same bytes wherever it
+    is stored or analysed from.
     """
     from .scoring import score
 
@@ -222,4 +225,22 @@ def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (),
 
     case["documents"] = documents
     case["document_dates"] = dates
-    return score(findings, rules, inputs=inputs, metrics=metrics, series=series, skipped=skipped_all, case=case)
+    assessment = score(findings, rules, inputs=inputs, metrics=metrics, series=series, skipped=skipped_all, case=case)
+    return paths_relative_to(assessment, relative_to) if relative_to is not None else assessment
+
+
+def paths_relative_to(assessment: Assessment, folder: str | Path) -> Assessment:
+    """Every path under ``folder`` rewritten relative to it (ZIP members keep their ``!/`` suffix)."""
+    import os
+
+    from .model import transform
+
+    prefix = str(Path(folder))
+    prefix = prefix if prefix.endswith(os.sep) else prefix + os.sep
+
+    def leaf(value, key):
+        if isinstance(value, str) and value.startswith(prefix):
+            return value[len(prefix):]
+        return value
+
+    return transform(assessment, leaf)

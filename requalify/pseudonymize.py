@@ -11,13 +11,12 @@ guessed from a name alone. File hashes are kept: they identify the exhibits, not
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
 import re
 from typing import Any
 
-from .model import Assessment
+from .model import Assessment, transform
 
 GPS_DECIMALS = 2  # ~1.1 km in latitude
 
@@ -59,20 +58,17 @@ class Pseudonymizer:
         s = _WORKER_ID.sub(lambda m: self.token("id", m.group(0)), s)
         return _COORD_PAIR.sub(lambda m: _round_coord(m.group(1)) + m.group(2) + _round_coord(m.group(3)), s)
 
-    def value(self, v: Any, key: str | None = None) -> Any:
+    def value(self, v: Any) -> Any:
+        """``v`` (an Assessment, a dict, a string...) with personal data replaced."""
+        return transform(v, self._leaf)
+
+    def _leaf(self, v: Any, key: str | None) -> Any:
         if key in _HASH_KEYS:
             return v
         if isinstance(v, str):
             return self.text(v)
         if isinstance(v, float) and key in _GPS_KEYS:
             return round(v, GPS_DECIMALS)
-        if isinstance(v, dict):
-            return {self.text(k) if isinstance(k, str) else k: self.value(x, k) for k, x in v.items()}
-        if isinstance(v, (list, tuple)):
-            return type(v)(self.value(x, key) for x in v)
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
-            return dataclasses.replace(v, **{f.name: self.value(getattr(v, f.name), f.name)
-                                             for f in dataclasses.fields(v) if f.init})
         return v
 
 

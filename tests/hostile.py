@@ -57,3 +57,25 @@ def docx_deeply_nested(depth: int = 50_000) -> bytes:
 
 def text_with_huge_line(chars: int = 10_000_000) -> bytes:
     return b"Article 1\n\n" + b"Le chauffeur doit rouler. " * (chars // 26) + b"\n"
+
+
+ONLINE_OFFLINE_HEADER = ("earner_state;city_id;begin_lat;begin_lng;end_lat;end_lng;begin_timestamp_utc;"
+                         "end_timestamp_utc;duration_ms;begin_timestamp_local;end_timestamp_local")
+
+
+def csv_wrong_delimiter() -> bytes:
+    """The EU 2021 Online Offline layout, but tab-separated."""
+    row = "open\t3\t48.85\t2.35\t48.86\t2.36\t2021-03-01T08:00:00.000Z\t2021-03-01T08:10:00.000Z\t600000\t2021-03-01T09:00:00.000Z\t2021-03-01T09:10:00.000Z"
+    return (ONLINE_OFFLINE_HEADER.replace(";", "\t") + "\r\n" + row + "\r\n").encode()
+
+
+def csv_mixed_encodings() -> bytes:
+    """UTF-8 and cp1252 bytes in one file, as happens when exports are concatenated by hand."""
+    rows = ["open;3;48.85;2.35;48.86;2.36;2021-03-01T08:00:00.000Z;2021-03-01T08:10:00.000Z;600000;"
+            "2021-03-01T09:00:00.000Z;2021-03-01T09:10:00.000Z"]
+    return (ONLINE_OFFLINE_HEADER + "\r\n").encode() + rows[0].encode() + "\r\n".encode() + \
+        "open;3;é".encode("utf-8") + "è;".encode("cp1252") + b"\r\n"
+
+
+def csv_huge_line(chars: int = 10_000_000) -> bytes:
+    return (ONLINE_OFFLINE_HEADER + "\r\n").encode() + b"open;" + b"x" * chars + b"\r\n"

@@ -125,7 +125,7 @@ def analyze(case_dir, tos, activity, worker, platform_name, out, fmt, lang, rule
         tos_paths, activity_paths = list(tos), list(activity)
     rules = load_rules(rules_dir)
     assessment = run_analysis(tos_paths, activity_paths, rules=rules, worker=worker, platform=platform_name,
-                              lang=lang, skipped=skipped, mapping=mapping, ocr=ocr)
+                              lang=lang, skipped=skipped, mapping=mapping, ocr=ocr, relative_to=case_dir)
     pseudonymizer = None
     if pseudonymize:
         from ..pseudonymize import pseudonymizer_for
