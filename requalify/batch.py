@@ -226,24 +226,17 @@ def _rules(rules_dir: str | None):
 
 
 def analyze_tos(task: Task) -> dict[str, Any]:
-    """Parse one ToS document and detect its text findings: the per-document half of ``pipeline.analyze``."""
-    from .engine import detect_text
-    from .parsers import parse_document
-    from .pipeline import _check_language
+    """One ToS document analysed once for every member who holds it (cached as JSON in the store)."""
+    from .pipeline import analyze_document
 
-    rules = _rules(task.extra.get("rules_dir"))
-    doc = parse_document(task.inputs[0])
-    _check_language(doc)
-    findings = detect_text(doc, rules)
-    meta = doc.metadata or {}
-    date = meta.get("stated_date") or meta.get("recorded_date") or meta.get("date")
-    return {"source": doc.source.to_dict(), "language": doc.language, "clauses": len(doc.clauses),
-            "date": str(date)[:10] if date else None, "findings": [_evidence_json(e) for e in findings]}
+    d = analyze_document(task.inputs[0], _rules(task.extra.get("rules_dir")))
+    return {"source": d.source.to_dict(), "language": d.language, "clauses": d.clauses, "date": d.date,
+            "findings": [_evidence_json(e) for e in d.findings]}
 
 
 def analyze_member(task: Task) -> Outcome:
-    """One member's assessment and dossier, from the cached ToS findings and the member's own exports."""
-    from .scoring import score
+    """One member's assessment and dossier, from the cached ToS analyses and the member's own exports."""
+    from .pipeline import DocumentAnalysis, analyze
 
     p = task.params
     if p.get("problem"):
@@ -251,38 +244,19 @@ def analyze_member(task: Task) -> Outcome:
         raise InputError(prob["path"], prob["reason"], code=prob.get("code"))
     rules = _rules(task.extra.get("rules_dir"))
     lang = p["lang"]
-    findings: list[Evidence] = []
-    inputs: list[SourceFile] = []
-    documents, dates = [], {}
+    documents = []
     for path, cached in zip(p["tos"], task.extra["tos"]):
         if cached["status"] != "done":
             if cached.get("kind") == "input":
                 raise InputError(path, cached["reason"], code=cached.get("code"))
             raise RuntimeError(f"the analysis of {path} failed: {cached['reason']}")
         doc = cached["result"]
-        source = SourceFile(**{**doc["source"], "path": path})
-        inputs.append(source)
-        findings.extend(_evidence(e, path) for e in doc["findings"])
-        if doc["date"]:
-            dates[source.sha256] = doc["date"]
-        documents.append({"path": path, "sha256": source.sha256, "language": doc["language"], "date": doc["date"],
-                          "clauses": doc["clauses"]})
+        documents.append(DocumentAnalysis(SourceFile(**{**doc["source"], "path": path}),
+                                          [_evidence(e, path) for e in doc["findings"]],
+                                          doc["language"], doc["clauses"], doc["date"]))
     skipped = [Skipped(**s) for s in p.get("skipped", [])]
-    metrics: dict[str, Any] = {}
-    series: dict[str, Any] = {}
-    period = None
-    if p["activity"]:
-        from .pipeline import analyze
-
-        part = analyze([], p["activity"], rules=rules, worker=p.get("name"), platform=p.get("platform"), lang=lang,
-                       skipped=skipped)
-        findings.extend(part.findings)
-        inputs.extend(part.inputs)
-        skipped = part.skipped
-        metrics, series, period = part.metrics, part.series, part.case.get("period")
-    case = {"worker": p.get("name"), "platform": p.get("platform"), "language": lang,
-            "period": period or p.get("period"), "documents": documents, "document_dates": dates}
-    assessment = score(findings, rules, inputs=inputs, metrics=metrics, series=series, skipped=skipped, case=case)
+    assessment = analyze([], p["activity"], documents=documents, rules=rules, worker=p.get("name"),
+                         platform=p.get("platform"), lang=lang, skipped=skipped, period=p.get("period"))
     return Outcome(result=member_result(assessment), files=_dossier_files(task.params["member"], assessment,
                                                                           p["formats"], lang, rules))
 

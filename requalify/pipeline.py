@@ -7,11 +7,12 @@ loads spaCy.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import InputError, UnsupportedLanguage
-from .model import Assessment, Skipped, SourceFile
+from .model import Assessment, Evidence, Skipped, SourceFile
 
 TOS_SUFFIXES = (".pdf", ".md", ".markdown", ".html", ".htm", ".txt", ".docx")
 ACTIVITY_SUFFIXES = (".csv", ".tsv", ".json", ".xlsx", ".zip")
@@ -162,54 +163,68 @@ def check_document_language(doc) -> None:
         raise UnsupportedLanguage(doc.source.path, reason, f"supported: {supported}")
 
 
-_check_language = check_document_language  # older name, used by requalify.batch
+
+
+@dataclass
+class DocumentAnalysis:
+    """One terms document parsed and read: what ``analyze`` needs of it, small enough to cache
+    (``requalify batch`` analyses a platform's terms once for all its members)."""
+
+    source: SourceFile
+    findings: list[Evidence]
+    language: str
+    clauses: int
+    date: str | None
+
+    def summary(self) -> dict[str, Any]:
+        return {"path": self.source.path, "sha256": self.source.sha256, "language": self.language,
+                "date": self.date, "clauses": self.clauses}
+
+
+def analyze_document(path: str | Path, rules, *, ocr: bool = False) -> DocumentAnalysis:
+    """Parse one terms document, check its language and detect its text findings."""
+    from .engine import detect_text
+    from .parsers import parse_document
+
+    doc = parse_document(path, ocr=ocr)
+    check_document_language(doc)
+    meta = doc.metadata or {}
+    date = meta.get("stated_date") or meta.get("recorded_date") or meta.get("date")
+    return DocumentAnalysis(doc.source, detect_text(doc, rules), doc.language, len(doc.clauses),
+                            str(date)[:10] if date else None)
 
 
 def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (), *, rules=None,
             worker: str | None = None, platform: str | None = None, lang: str = "fr",
             skipped: Iterable[Skipped] = (), mapping: str | Path | None = None, ocr: bool = False,
-            relative_to: str | Path | None = None) -> Assessment:
+            relative_to: str | Path | None = None, documents: Iterable[DocumentAnalysis] = (),
+            period: Any = None) -> Assessment:
     """Parse, detect and score one case; the Assessment every report is drawn from.
 
+    ``documents`` are terms documents already analysed (see :func:`analyze_document`);
     ``mapping`` is a column-mapping file for exports no adapter knows; ``ocr`` lets
-    scanned PDFs be read by tesseract; with ``relative_to`` (the case folder) every
-    path is recorded relative to it, so the same case gives the same bytes wherever it
-    is stored or analysed from.
+    scanned PDFs be read by tesseract; ``period`` is the period covered when the
+    exports do not tell it; with ``relative_to`` (the case folder) every path is
+    recorded relative to it, so the same case gives the same bytes wherever it is
+    stored or analysed from.
     """
     from .scoring import score
 
-    tos, activity = [Path(p) for p in tos], [Path(p) for p in activity]
-    if not tos and not activity:
+    tos, activity, documents = [Path(p) for p in tos], [Path(p) for p in activity], list(documents)
+    if not tos and not activity and not documents:
         raise InputError("(no input)", "nothing to analyse", "give --tos FILE and/or --activity FILE, or a case folder")
     if rules is None:
         from .rules import load_rules
 
         rules = load_rules()
 
-    findings: list = []
-    inputs: list[SourceFile] = []
+    documents += [analyze_document(path, rules, ocr=ocr) for path in tos]
+    findings: list[Evidence] = [f for d in documents for f in d.findings]
+    inputs: list[SourceFile] = [d.source for d in documents]
     skipped_all: list[Skipped] = list(skipped)
-    documents: list[dict[str, Any]] = []
-    dates: dict[str, str] = {}
     metrics: dict[str, Any] = {}
     series: dict[str, Any] = {}
-    case: dict[str, Any] = {"worker": worker, "platform": platform, "language": lang, "period": None}
-
-    if tos:
-        from .engine import detect_text
-        from .parsers import parse_document
-
-        for path in tos:
-            doc = parse_document(path, ocr=ocr)
-            check_document_language(doc)
-            findings.extend(detect_text(doc, rules))
-            inputs.append(doc.source)
-            meta = doc.metadata or {}
-            date = meta.get("stated_date") or meta.get("recorded_date") or meta.get("date")
-            if date:
-                dates[doc.source.sha256] = str(date)[:10]
-            documents.append({"path": doc.source.path, "sha256": doc.source.sha256, "language": doc.language,
-                              "date": str(date)[:10] if date else None, "clauses": len(doc.clauses)})
+    case: dict[str, Any] = {"worker": worker, "platform": platform, "language": lang, "period": period}
 
     if activity:
         from .engine.data import detect_activity
@@ -221,10 +236,10 @@ def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (),
         inputs.extend(log.sources)
         skipped_all.extend(log.skipped)
         metrics, series = dict(metrics or {}), dict(series or {})
-        case["period"] = _period(log, metrics)
+        case["period"] = _period(log, metrics) or period
 
-    case["documents"] = documents
-    case["document_dates"] = dates
+    case["documents"] = [d.summary() for d in documents]
+    case["document_dates"] = {d.source.sha256: d.date for d in documents if d.date}
     assessment = score(findings, rules, inputs=inputs, metrics=metrics, series=series, skipped=skipped_all, case=case)
     return paths_relative_to(assessment, relative_to) if relative_to is not None else assessment
 
