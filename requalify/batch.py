@@ -30,13 +30,12 @@ from typing import Any, Iterable
 
 from .errors import InputError
 from .model import CRITERIA, Evidence, Location, Skipped, SourceFile
+from .pipeline import CASE_KEYS as MEMBER_KEYS, DOSSIER_LANGUAGES as LANGS, read_case_file
 from .runner import Outcome, Store, Task, run_tasks
 
 MEMBER_FILE = "member.yaml"
-MEMBER_KEYS = ("name", "platform", "period", "language")
 MANIFEST_ID_COLUMNS = ("member", "id")
 DOSSIER_FORMATS = ("pdf", "json", "html", "md")
-LANGS = ("fr", "en")
 STORE_NAME = "requalify.sqlite"
 SUMMARY_NAME = "summary.csv"
 BANDS = ("strong", "moderate", "weak", "insufficient")
@@ -55,6 +54,7 @@ class Member:
     skipped: tuple[Skipped, ...] = ()
     extra_inputs: tuple[str, ...] = ()  # files that change the case without being analysed (member.yaml)
     problem: dict[str, str] | None = None
+    folder: str | None = None  # the member's own folder: paths are recorded relative to it, as `analyze` does
 
 
 @dataclass
@@ -99,11 +99,12 @@ def _member_from_folder(folder: Path) -> Member:
     meta_file = folder / MEMBER_FILE
     extra = (str(meta_file),) if meta_file.is_file() else ()
     try:
-        meta = _read_member_yaml(meta_file) if extra else {}
+        meta = read_case_file(meta_file) if extra else {}
         tos, activity, skipped = collect_case(folder, exclude=[meta_file])
     except InputError as exc:
         return Member(folder.name, extra_inputs=extra + _listing(folder), problem=_problem(exc))
-    return Member(folder.name, tuple(map(str, tos)), tuple(map(str, activity)), meta, tuple(skipped), extra)
+    return Member(folder.name, tuple(map(str, tos)), tuple(map(str, activity)), meta, tuple(skipped), extra,
+                  folder=str(folder))
 
 
 def _listing(folder: Path) -> tuple[str, ...]:
@@ -112,34 +113,6 @@ def _listing(folder: Path) -> tuple[str, ...]:
         return tuple(sorted(str(p) for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")))[:1000]
     except OSError:
         return ()
-
-
-def _read_member_yaml(path: Path) -> dict[str, Any]:
-    from .rules import load_yaml_bytes
-
-    data, problems = load_yaml_bytes(path.read_bytes(), str(path))
-    if problems:
-        raise InputError(path, f"invalid YAML: {problems[0]}", code="RQ305")
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(path, "must be a mapping of name, platform, period, language", code="RQ305")
-    unknown = sorted(set(map(str, data)) - set(MEMBER_KEYS))
-    if unknown:
-        raise InputError(path, f"unknown key(s): {', '.join(unknown)}", f"allowed: {', '.join(MEMBER_KEYS)}",
-                         code="RQ305")
-    meta = {k: data[k] for k in MEMBER_KEYS if data.get(k) is not None}
-    for k in ("name", "platform", "language"):
-        if k in meta:
-            meta[k] = str(meta[k]).strip()
-    if "period" in meta and not isinstance(meta["period"], (str, dict)):
-        meta["period"] = str(meta["period"])
-    if isinstance(meta.get("period"), dict):
-        meta["period"] = {str(k): str(v) for k, v in meta["period"].items()}
-    if "language" in meta and meta["language"] not in LANGS:
-        raise InputError(path, f"language {meta['language']!r} is not a dossier language", f"use one of {', '.join(LANGS)}",
-                         code="RQ305")
-    return meta
 
 
 def read_manifest(path: Path) -> list[Member]:
@@ -256,7 +229,8 @@ def analyze_member(task: Task) -> Outcome:
                                           doc["language"], doc["clauses"], doc["date"]))
     skipped = [Skipped(**s) for s in p.get("skipped", [])]
     assessment = analyze([], p["activity"], documents=documents, rules=rules, worker=p.get("name"),
-                         platform=p.get("platform"), lang=lang, skipped=skipped, period=p.get("period"))
+                         platform=p.get("platform"), lang=lang, skipped=skipped, period=p.get("period"),
+                         relative_to=p.get("folder"))
     return Outcome(result=member_result(assessment), files=_dossier_files(task.params["member"], assessment,
                                                                           p["formats"], lang, rules))
 
@@ -357,7 +331,7 @@ def run_batch(source: str | Path, out: str | Path, *, workers: int | None = None
             params = {"member": m.id, "tos": list(m.tos), "activity": list(m.activity), "formats": formats,
                       "lang": m.meta.get("language", lang), "name": m.meta.get("name", m.id),
                       "platform": m.meta.get("platform"), "period": m.meta.get("period"),
-                      "skipped": [s.to_dict() for s in m.skipped], "problem": m.problem}
+                      "skipped": [s.to_dict() for s in m.skipped], "problem": m.problem, "folder": m.folder}
             tos_cache = [] if m.problem else [cached[_tos_id(store, p)] for p in m.tos]
             tasks.append(Task(id=_task_id(m.id), inputs=inputs, version=rules.version, params=params,
                               extra={**extra, "tos": tos_cache}))

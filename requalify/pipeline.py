@@ -18,37 +18,52 @@ TOS_SUFFIXES = (".pdf", ".md", ".markdown", ".html", ".htm", ".txt", ".docx")
 ACTIVITY_SUFFIXES = (".csv", ".tsv", ".json", ".xlsx", ".zip")
 MAX_CASE_ENTRIES = 10_000
 CASE_FILES = ("case.yaml", "member.yaml")
-CASE_KEYS = {"worker", "name", "worker_id", "platform", "language", "lang", "period"}
+CASE_KEYS = ("name", "platform", "period", "language")
+DOSSIER_LANGUAGES = ("fr", "en")
+
+
+def read_case_file(path: str | Path) -> dict[str, Any]:
+    """A ``case.yaml`` / union ``member.yaml``: the worker's name, platform, period, dossier language.
+
+    Read with the rules' safe YAML loader; an unknown key or language is an input error,
+    so a typo does not silently leave the cover blank. ``worker`` is accepted for ``name``.
+    """
+    from .rules import load_yaml_bytes
+
+    path = Path(path)
+    data, problems = load_yaml_bytes(path.read_bytes(), str(path))
+    if problems:
+        raise InputError(path, f"invalid YAML: {problems[0]}", code="RQ305")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(path, "must be a mapping of name, platform, period, language", code="RQ305")
+    if "worker" in data and "name" not in data:
+        data = {("name" if k == "worker" else k): v for k, v in data.items()}
+    unknown = sorted(set(map(str, data)) - set(CASE_KEYS))
+    if unknown:
+        raise InputError(path, f"unknown key(s): {', '.join(unknown)}", f"allowed: {', '.join(CASE_KEYS)}",
+                         code="RQ305")
+    meta = {k: data[k] for k in CASE_KEYS if data.get(k) is not None}
+    for k in ("name", "platform", "language"):
+        if k in meta:
+            meta[k] = str(meta[k]).strip()
+    if "period" in meta and not isinstance(meta["period"], (str, dict)):
+        meta["period"] = str(meta["period"])
+    if isinstance(meta.get("period"), dict):
+        meta["period"] = {str(k): str(v) for k, v in meta["period"].items()}
+    if "language" in meta and meta["language"] not in DOSSIER_LANGUAGES:
+        raise InputError(path, f"language {meta['language']!r} is not a dossier language",
+                         f"use one of {', '.join(DOSSIER_LANGUAGES)}", code="RQ305")
+    return meta
 
 
 def read_case_metadata(folder: str | Path) -> dict[str, Any]:
-    """``case.yaml`` (or a union's ``member.yaml``) in a case folder: worker, platform, period, language.
-
-    Only these few keys are read, as text; anything else in the file is ignored.
-    """
-    import yaml
-
+    """The case file of a case folder, if it has one (see :func:`read_case_file`)."""
     for name in CASE_FILES:
         f = Path(folder) / name
-        if not f.is_file():
-            continue
-        try:
-            if f.stat().st_size > 64 * 1024:
-                raise InputError(f, "case file too large (64 KiB at most)")
-            data = yaml.safe_load(f.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InputError(f, f"not a readable YAML case file ({type(exc).__name__})",
-                             "expected keys: worker, platform, period, language") from None
-        if data is None:
-            return {}
-        if not isinstance(data, dict):
-            raise InputError(f, "case file must be a mapping", "expected keys: worker, platform, period, language")
-        meta = {k: data[k] for k in CASE_KEYS if data.get(k) is not None}
-        if "name" in meta and "worker" not in meta:
-            meta["worker"] = meta["name"]
-        if "lang" in meta and "language" not in meta:
-            meta["language"] = meta["lang"]
-        return {k: (v if isinstance(v, dict) else str(v)) for k, v in meta.items() if k not in ("name", "lang")}
+        if f.is_file():
+            return read_case_file(f)
     return {}
 
 

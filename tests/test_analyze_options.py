@@ -23,7 +23,7 @@ def case(tmp_path):
     d = tmp_path / "case"
     d.mkdir()
     shutil.copy(CORPUS / "tos" / "roulio-chauffeurs-fr.md", d)
-    (d / "case.yaml").write_text("worker: Jeanne Martin\nplatform: Roulio\nlanguage: fr\n", encoding="utf-8")
+    (d / "case.yaml").write_text("name: Jeanne Martin\nplatform: Roulio\nlanguage: fr\n", encoding="utf-8")
     return d
 
 
@@ -83,3 +83,17 @@ def test_invalid_mapping_is_an_input_error(tmp_path):
     r = run("analyze", "--activity", gen / "shifts-2024-04.csv", "--mapping", bad, "--format", "json",
             "--out", tmp_path / "o")
     assert r.exit_code == 3 and r.stderr.startswith("error[RQ352]") and "bad.yaml" in r.stderr
+
+
+def test_case_file_with_an_unknown_key_is_an_input_error(case, tmp_path):
+    (case / "case.yaml").write_text("name: A\nplatfrom: Roulio\n", encoding="utf-8")
+    r = run("analyze", case, "--format", "json", "--out", tmp_path / "out")
+    assert r.exit_code == 3 and "case.yaml" in r.stderr and "platfrom" in r.stderr
+
+
+def test_case_file_language_is_the_default_dossier_language(case, tmp_path):
+    (case / "case.yaml").write_text("name: A\nlanguage: en\n", encoding="utf-8")
+    assert run("analyze", case, "--format", "json", "--out", tmp_path / "o1").exit_code == 0
+    assert json.loads((tmp_path / "o1" / "assessment.json").read_text())["case"]["language"] == "en"
+    assert run("analyze", case, "--format", "json", "--lang", "fr", "--out", tmp_path / "o2").exit_code == 0
+    assert json.loads((tmp_path / "o2" / "assessment.json").read_text())["case"]["language"] == "fr"

@@ -129,6 +129,14 @@ def test_outputs_per_member_and_aggregate_report(batch):
         assert sum(r.attempts for r in tos) == 4
 
 
+def run_cli_analyze(*args):
+    from click.testing import CliRunner
+
+    from requalify.cli import cli
+
+    return CliRunner().invoke(cli, ["analyze", *args])
+
+
 def test_a_member_dossier_equals_a_single_analyze(batch):
     """The ToS findings come from the cache, yet assessment.json is byte for byte what `analyze` writes."""
     from requalify.pipeline import analyze
@@ -137,9 +145,12 @@ def test_a_member_dossier_equals_a_single_analyze(batch):
     member = batch["members"] / "m03"
     tos = [str(p) for p in sorted(member.glob("*.md"))]
     activity = [str(p) for p in sorted(member.iterdir()) if p.suffix == ".csv"]
-    single = analyze(tos, activity, worker="Adhérent 3", platform="Roulio", lang="fr")
+    single = analyze(tos, activity, worker="Adhérent 3", platform="Roulio", lang="fr", relative_to=member)
     single.case["period"] = single.case["period"] or "2024-01-01/2024-06-30"
     assert (batch["out"] / "m03" / "assessment.json").read_bytes() == assessment_json_bytes(single)
+    cli_out = batch["out"].parent / "single-m03"
+    assert run_cli_analyze(str(member), "--format", "json", "--out", str(cli_out)).exit_code == 0
+    assert (cli_out / "assessment.json").read_bytes() == assessment_json_bytes(single)
 
 
 def test_rerun_skips_what_is_done(batch, tmp_path):

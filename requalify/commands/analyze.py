@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from ..errors import RequalifyError
 
@@ -119,13 +120,18 @@ def analyze(case_dir, tos, activity, worker, platform_name, out, fmt, lang, rule
     if case_dir is not None:
         tos_paths, activity_paths, skipped = collect_case(case_dir, exclude=[out])
         meta = read_case_metadata(case_dir)
-        worker = worker or meta.get("worker")
+        lang_given = click.get_current_context().get_parameter_source("lang") != ParameterSource.DEFAULT
+        if "language" in meta and not lang_given:
+            lang = meta["language"]
+        worker = worker or meta.get("name")
         platform_name = platform_name or meta.get("platform")
+        period = meta.get("period")
     else:
-        tos_paths, activity_paths = list(tos), list(activity)
+        tos_paths, activity_paths, period = list(tos), list(activity), None
     rules = load_rules(rules_dir)
     assessment = run_analysis(tos_paths, activity_paths, rules=rules, worker=worker, platform=platform_name,
-                              lang=lang, skipped=skipped, mapping=mapping, ocr=ocr, relative_to=case_dir)
+                              lang=lang, skipped=skipped, mapping=mapping, ocr=ocr, relative_to=case_dir,
+                              period=period)
     pseudonymizer = None
     if pseudonymize:
         from ..pseudonymize import pseudonymizer_for
