@@ -134,3 +134,55 @@ def test_one_finding_per_indicator_and_sentence():
     text = "Roulio peut suspendre le compte du chauffeur, désactiver son compte ou bloquer son accès."
     hits = scan(compiled(RULES, "fr"), text)
     assert [h.indicator for h in hits].count("deactivation_power") == 1
+
+
+@pytest.mark.parametrize("lang, text, indicator", [
+    ("en", "We may suspend your account in the following cases:\n- you decline more than ten ride requests in a day;\n"
+           "- you use a vehicle that has not been approved.", "sanction_for_refusals"),
+    ("fr", "La plateforme peut désactiver le compte du chauffeur dans les cas suivants :\n"
+           "- refus de plus de dix courses dans la journée ;\n- usage d'un véhicule non agréé.", "sanction_for_refusals"),
+])
+def test_a_list_item_is_read_with_its_lead(lang, text, indicator):
+    item = text.split("\n")[1]
+    assert indicator in found(lang, text)
+    assert indicator not in found(lang, item)
+
+
+def test_a_lead_and_its_item_are_quoted_together_once_per_indicator(tmp_path):
+    path = tmp_path / "terms.md"
+    path.write_text(
+        "# Sanctions\n\nWe may suspend your account in the following cases:\n\n"
+        "- you decline more than ten ride requests in a day;\n\n- you decline more than ten delivery offers in a week.\n",
+        encoding="utf-8",
+    )
+    hits = [f for f in detect_text(parse_document(path), RULES) if f.indicator == "sanction_for_refusals"]
+    assert len(hits) == 1
+    assert hits[0].source.line_start == 3 and hits[0].source.line_end == 5
+    assert hits[0].quote.startswith("We may suspend your account") and hits[0].quote.endswith("in a day;")
+
+
+@pytest.mark.parametrize("lang, text, indicator", [
+    ("fr", "La société décline toute responsabilité en cas de suspension ou de perte des données.", "sanction_for_refusals"),
+    ("fr", "L'accès au service est réservé exclusivement aux personnes majeures.", "exclusivity_non_compete"),
+    ("en", "You are required to select a payment schedule when you register.", "working_time_constraints"),
+    ("en", "These Claims include any dispute relating to the suspension or deactivation of your account.", "deactivation_power"),
+    ("en", "If the Passenger fails or refuses to pay the Fare, we will send a notice of debt.", "unpaid_rejected_work"),
+    ("en", "You may request the Passenger to pay a contractual penalty of up to 140 EUR.", "penalty_system"),
+])
+def test_boilerplate_is_not_read_literally(lang, text, indicator):
+    assert indicator not in found(lang, text)
+
+
+def test_generic_cues_come_from_the_ruleset(tmp_path):
+    import shutil
+    from importlib import resources
+
+    dst = tmp_path / "rules"
+    shutil.copytree(str(resources.files("requalify.rules")), dst, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    cues = dst / "cues.yaml"
+    cues.write_text(cues.read_text(encoding="utf-8").replace("    - free to\n", "    - free to\n    - at liberty to\n"),
+                    encoding="utf-8")
+    custom = load_rules(dst)
+    text = "You are at liberty to deactivate your account."
+    assert "deactivation_power" in detect_sentence(RULES, "en", text)
+    assert "deactivation_power" not in detect_sentence(custom, "en", text)

@@ -146,3 +146,10 @@ def test_version_depends_on_names_and_bytes():
     assert a == rules_version([("b.yaml", b"2"), ("a.yaml", b"1")])
     assert a != rules_version([("a.yaml", b"12"), ("b.yaml", b"")])
     assert a != rules_version([("a.yaml", b"2"), ("b.yaml", b"1")])
+
+
+def test_token_pattern_errors_are_named_by_validate_only(folder):
+    edit(folder / "indicators" / "penalty_system.yaml", "{LOWER: {IN: [strike,", "{LOWERR: {IN: [strike,")
+    problems = as_strings(validate_rules(folder))
+    assert any(p.startswith("indicators/penalty_system.yaml:patterns.en[0] (strikes_warnings_fines):") for p in problems), problems
+    load_rules(folder)  # the fast path does not import spaCy nor check token patterns

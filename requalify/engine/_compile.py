@@ -13,12 +13,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ._nlp import fold
 
 TRIGGER, COUNTER, CUE = "trigger", "counter", "cue"
-GENERIC_CUES = ("obligation", "negation", "permission")
+GENERIC_CUES = ("obligation", "negation", "permission", "reference")
 
 
 @dataclass(frozen=True)
@@ -118,8 +116,17 @@ def _needs(pattern: list[dict], strings, regexes: RegexIndex) -> tuple[tuple[str
 
 
 @lru_cache(maxsize=1)
-def load_cues() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("requalify.rules").joinpath("cues.yaml").read_text(encoding="utf-8"))
+def _packaged_cues() -> dict[str, Any]:
+    from ..rules import load_yaml_bytes
+
+    data = resources.files("requalify.rules").joinpath("cues.yaml").read_bytes()
+    return load_yaml_bytes(data, "cues.yaml")[0] or {}
+
+
+def load_cues(rules=None) -> dict[str, Any]:
+    """The generic cues of ``rules`` (so ``--rules DIR`` applies); the packaged file only if it has none."""
+    cues = getattr(rules, "cues", None)
+    return cues if cues else _packaged_cues()
 
 
 def text_indicators(rules) -> dict[str, Any]:
@@ -138,8 +145,13 @@ def pattern_problems(spec: dict) -> list[str]:
 
     problems = []
     for block in ("patterns", "counter_cues"):
-        for lang, items in (spec.get(block) or {}).items():
-            for n, item in enumerate(items or []):
+        langs = spec.get(block) or {}
+        if not isinstance(langs, dict):
+            continue
+        for lang, items in langs.items():
+            for n, item in enumerate(items if isinstance(items, list) else []):
+                if not isinstance(item, dict):
+                    continue
                 where = f"{block}.{lang}[{n}] ({item.get('id', '?')})"
                 if "tokens" in item:
                     for err in validate_token_pattern(item["tokens"]):
@@ -152,7 +164,7 @@ def pattern_problems(spec: dict) -> list[str]:
 def compile_rules(rules, lang: str, nlp) -> Compiled:
     from spacy.matcher import Matcher, PhraseMatcher
 
-    cues = load_cues()
+    cues = load_cues(rules)
     defaults = cues["defaults"]
     lang_cues = cues["languages"][lang]
     units: list[Unit] = []
@@ -191,7 +203,8 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         for n, item in enumerate((spec.get("counter_cues") or {}).get(lang) or []):
             add(f"{ind_id}|c{n}", item, COUNTER, ind_id)
     for kind in GENERIC_CUES:
-        add(f"@{kind}", {"id": kind, "phrases": lang_cues[kind]}, CUE, kind)
+        if lang_cues.get(kind):
+            add(f"@{kind}", {"id": kind, "phrases": lang_cues[kind]}, CUE, kind)
     config = {
         "defaults": defaults,
         "scope": cues["scope"],

@@ -5,7 +5,8 @@ Two passes, so a 40-page ToS costs milliseconds, not seconds:
 1. cheap, on every clause: tokenizer (English: plus lookup lemmas) and one Matcher/PhraseMatcher
    holding every indicator's patterns, counter-cues and the generic obligation, negation and
    permission cues of ``rules/cues.yaml``;
-2. careful, only where a trigger fired: the sentence's cues decide. A counter-cue cancels its
+2. careful, only where a trigger fired: the sentence's cues decide. A sentence that only refers
+   to a topic (a reference cue: the claims an arbitration clause covers) yields nothing. A counter-cue cancels its
    indicator; a negation or permission governing the trigger cancels it ("the platform may not
    deactivate", "you are free to refuse any trip"); an obligation cue strengthens it. In French a
    negation found by the token window is confirmed on the dependency parse of that one sentence,
@@ -14,6 +15,7 @@ Two passes, so a 40-page ToS costs milliseconds, not seconds:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Document, Evidence, Location
@@ -186,9 +188,9 @@ def scan(comp: Compiled, text: str) -> list[Hit]:
     for k in sorted(per_sent):
         items = per_sent[k]
         triggers = [it for it in items if it[0].role == TRIGGER]
-        if not triggers:
+        if not triggers or any(pi.role == CUE and pi.name == "reference" for pi, _, _, _ in items):
             continue
-        cues: dict[str, list[tuple[int, int]]] = {"obligation": [], "negation": [], "permission": []}
+        cues: dict[str, list[tuple[int, int]]] = {"obligation": [], "negation": [], "permission": [], "reference": []}
         counters = set()
         for pi, s, e, _ in items:
             if pi.role == CUE:
@@ -243,35 +245,112 @@ def scan(comp: Compiled, text: str) -> list[Hit]:
     return hits
 
 
+_ITEM = re.compile(r"[ \t]*(?:[-–—•*·▪◦●]|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivx]{1,4})[.)])[ \t]+")
+_LEAD_START = re.compile(r"(?:^|(?<=[.!?]))\s+(?=\S)")
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """A text cut before each line that opens a list item, as (offset, text)."""
+    cuts = [0]
+    for m in re.finditer(r"\n", text):
+        if _ITEM.match(text, m.end()) and text[: m.start()].rstrip().endswith((":", ";")):
+            cuts.append(m.end())
+    cuts.append(len(text))
+    return [(a, text[a:b]) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+
+
+def _lead_of(text: str) -> tuple[int, int] | None:
+    """The last sentence of ``text`` when it announces a list (ends with ':'), as char offsets."""
+    stripped = text.rstrip()
+    if not stripped.endswith(":"):
+        return None
+    start = 0
+    for m in _LEAD_START.finditer(stripped, 0, len(stripped) - 1):
+        start = m.end()
+    return start, len(stripped)
+
+
+def _in_context(comp: Compiled, lead: str, item: str, lead_found: set[str]) -> list[tuple[Hit, bool]]:
+    """Scan a list item with its lead sentence before it: (hit, whether it starts in the lead).
+
+    The lead's ':' and the item's marker are blanked (same length) so the two read as one
+    sentence: an obligation, a power or a prohibition stated in the lead governs the item. A hit
+    the lead yields on its own is not repeated for every item.
+    """
+    marker = _ITEM.match(item)
+    body = " " * marker.end() + item[marker.end():] if marker else item
+    joined = lead[:-1] + "  " + body
+    out = []
+    for hit in scan(comp, joined):
+        starts_in_lead = hit.sent_start < len(lead)
+        if starts_in_lead and hit.indicator in lead_found:
+            continue
+        out.append((hit, starts_in_lead))
+    return out
+
+
+def scan_blocks(comp: Compiled, blocks) -> list[tuple[Hit, int, int, str]]:
+    """Hits over consecutive blocks ``(char offset, text, group)`` as (hit, start, end, group).
+
+    A block is cut before each list item it holds; an item is read with the sentence that
+    announces it ("We may suspend your account where: - your rating falls below..."), as long
+    as both are in the same group (heading): its quote then runs from the lead to the item.
+    """
+    out: list[tuple[Hit, int, int, str]] = []
+    lead = None  # (char start, text, indicators it yields alone, group)
+    for start, block, group in blocks:
+        for offset, text in _segments(block):
+            base = start + offset
+            if lead is not None and lead[3] == group and _ITEM.match(text):
+                lead_start, lead_text, lead_found, _ = lead
+                shift = base - len(lead_text) - 1
+                for hit, in_lead in _in_context(comp, lead_text, text, lead_found):
+                    cs = lead_start + hit.sent_start if in_lead else shift + hit.sent_start
+                    out.append((hit, cs, shift + hit.sent_end, group))
+                    if in_lead:  # one finding per (lead, indicator): the first item that completes it
+                        lead_found.add(hit.indicator)
+                continue
+            hits = scan(comp, text)
+            out.extend((hit, base + hit.sent_start, base + hit.sent_end, group) for hit in hits)
+            span = _lead_of(text)
+            if span is None:
+                lead = None
+                continue
+            a, b = span
+            lead = (base + a, text[a:b], {h.indicator for h in hits if h.sent_end > a}, group)
+    return out
+
+
 def detect_text(doc: Document, rules) -> list[Evidence]:
     """Text findings of ``doc`` under ``rules``, one per (indicator, sentence), in reading order."""
     check_language(doc.language, doc.source.path)
     comp = compiled(rules, doc.language)
     found: list[Evidence] = []
-    for clause in doc.clauses:
-        for hit in scan(comp, clause.text):
-            ind = comp.indicators[hit.indicator]
-            cs, ce = clause.char_start + hit.sent_start, clause.char_start + hit.sent_end
-            found.append(
-                Evidence(
-                    indicator=hit.indicator,
-                    polarity=ind.polarity,
-                    criterion=ind.criterion,
-                    strength=hit.strength,
-                    quote=" ".join(doc.text[cs:ce].split()),
-                    cue=hit.cue,
-                    source=Location(
-                        path=doc.source.path,
-                        sha256=doc.source.sha256,
-                        page=doc.page_at(cs),
-                        clause=clause.heading or None,
-                        line_start=doc.line_at(cs),
-                        line_end=doc.line_at(ce - 1),
-                        char_start=cs,
-                        char_end=ce,
-                    ),
-                )
+    blocks = [(c.char_start, c.text, c.heading) for c in doc.clauses]
+    for hit, cs, ce, heading in scan_blocks(comp, blocks):
+        ind = comp.indicators[hit.indicator]
+        while ce > cs and doc.text[ce - 1].isspace():
+            ce -= 1
+        found.append(
+            Evidence(
+                indicator=hit.indicator,
+                polarity=ind.polarity,
+                criterion=ind.criterion,
+                strength=hit.strength,
+                quote=" ".join(doc.text[cs:ce].split()),
+                cue=hit.cue,
+                source=Location(
+                    path=doc.source.path,
+                    sha256=doc.source.sha256,
+                    page=doc.page_at(cs),
+                    clause=heading or None,
+                    line_start=doc.line_at(cs),
+                    line_end=doc.line_at(ce - 1),
+                    char_start=cs,
+                    char_end=ce,
+                ),
             )
+        )
     found.sort(key=lambda ev: (ev.source.char_start, ev.indicator))
     return found
 
@@ -279,7 +358,7 @@ def detect_text(doc: Document, rules) -> list[Evidence]:
 def detect_sentence(rules, lang: str, text: str) -> tuple[str, ...]:
     """Indicator ids found in a bare sentence or passage (examples, benchmarks)."""
     check_language(lang)
-    return tuple(sorted({h.indicator for h in scan(compiled(rules, lang), text)}))
+    return tuple(sorted({h.indicator for h, _, _, _ in scan_blocks(compiled(rules, lang), [(0, text, "")])}))
 
 
 def run_rule_examples(rules, indicator: str | None = None) -> list:

@@ -450,7 +450,20 @@ def _integrity(docs: dict[str, Any], indicators: dict[str, Indicator], problems:
         problems.append(Problem("scoring.yaml", "(file)", "missing: the scoring constants and the catalogue live there"))
 
 
-def _analyse(path=None, read=None, schemas_checked: bool = False) -> tuple[RuleSet | None, list[Problem], list[str]]:
+def _pattern_problems(docs: dict[str, Any], problems: list[Problem]) -> None:
+    """spaCy's own verdict on each text indicator's token patterns (imports spaCy: validate only)."""
+    from ..engine import pattern_problems
+
+    for rel, doc in sorted(docs.items()):
+        if not rel.startswith("indicators/") or doc.get("kind") != "text":
+            continue
+        for message in pattern_problems(doc):
+            where, _, reason = message.partition(": ")
+            problems.append(Problem(rel, where, reason or message))
+
+
+def _analyse(path=None, read=None, schemas_checked: bool = False,
+             patterns: bool = False) -> tuple[RuleSet | None, list[Problem], list[str]]:
     root, shown, files = read or _read(path)
     docs, problems, notes = _check(files, schemas_checked)
     indicators: dict[str, Indicator] = {}
@@ -463,6 +476,8 @@ def _analyse(path=None, read=None, schemas_checked: bool = False) -> tuple[RuleS
         if not any(rel.startswith(name + "/") for rel, _ in files):
             problems.append(Problem(name, "(folder)", "missing or empty"))
     _integrity(docs, indicators, problems)
+    if patterns:
+        _pattern_problems(docs, problems)
     problems = sorted(set(problems), key=lambda p: (p.file, p.field, p.message))
     if problems:
         return None, problems, notes
@@ -482,13 +497,13 @@ def _analyse(path=None, read=None, schemas_checked: bool = False) -> tuple[RuleS
 
 def validate_rules(path=None) -> list[Problem]:
     """Every problem in a rules folder (empty list: valid). Never raises for bad content."""
-    return _analyse(path)[1]
+    return _analyse(path, patterns=True)[1]
 
 
 def check_rules(path=None) -> tuple[int, list[Problem], list[str]]:
     """What ``rules validate`` prints: how many files were read, the problems, and notes (e.g. a schema not written yet)."""
     read = _read(path)
-    _, problems, notes = _analyse(path, read)
+    _, problems, notes = _analyse(path, read, patterns=True)
     return len(read[2]), problems, notes
 
 
