@@ -57,10 +57,10 @@ def run_batch(members: Path, out: Path, fmt: str, *extra: str) -> tuple[float, d
         rows = con.execute("SELECT status, seconds, started_at, finished_at FROM tasks WHERE id LIKE 'member/%'"
                            ).fetchall()
         tos = con.execute("SELECT count(*) FROM tasks WHERE id LIKE 'tos/%'").fetchone()[0]
+        last = con.execute("SELECT total, skipped FROM runs WHERE id = (SELECT max(id) FROM runs)").fetchone()
     done = [r for r in rows if r[0] == "done"]
     first_start = min(r[2] for r in done if r[2]) if done else None
     last_end = max(r[3] for r in done if r[3]) if done else None
-        last = con.execute("SELECT total, skipped FROM runs WHERE id = (SELECT max(id) FROM runs)").fetchone()
     return wall, {"done": len(done), "failed": len(rows) - len(done), "tos_documents": tos, "skipped": last[1],
                   "task_seconds": statistics.median(r[1] for r in done) if done else 0.0,
                   "member_phase": (last_end - first_start) if done else 0.0}

@@ -12,7 +12,6 @@ Baseline (a) = ``nlp.make_doc`` over every clause; (b) = the full fr_core_news_s
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path

@@ -18,27 +18,12 @@ import statistics
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures" / "report"
-
-
-def fixture_rules():
-    import yaml
-
-    from requalify.model import Indicator
-
-    data = json.loads((FIXTURES / "rules.json").read_text("utf-8"))
-    indicators = {}
-    for path in sorted((ROOT / "requalify" / "rules" / "indicators").glob("*.yaml")):
-        y = yaml.safe_load(path.read_text("utf-8"))
-        indicators[y["id"]] = Indicator(y["id"], y["kind"], y["polarity"], y.get("criterion"),
-                                        float(y.get("weight", 1.0)), y["label"], tuple(y.get("sources") or ()))
-    return types.SimpleNamespace(indicators=indicators, sources=data["sources"], profiles=data["profiles"],
-                                 version=data["version"])
+from tests.report_fixtures import fake_rules  # noqa: E402
 
 
 def large_assessment(copies: int):
@@ -81,7 +66,7 @@ def main() -> int:
     from requalify.report.html import pdf_assets, render_html
     from requalify.report.pdf import asset_fetcher
 
-    rules = fixture_rules()
+    rules = fake_rules()
     assessment = large_assessment(args.copies)
     t_ctx, context = timed(lambda: build_context(assessment, rules, "fr"))
     t_charts_cold, _ = timed(lambda: render_charts(assessment.series, "fr"))

@@ -20,20 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from .compare_align import diff_segments
+from .report.charts import RC as DOSSIER_RC
 
-CHART_RC = {
-    "svg.hashsalt": "requalify-compare",
-    "svg.fonttype": "path",
-    "font.family": "DejaVu Sans",
-    "font.size": 7,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.linewidth": 0.6,
-    "xtick.major.width": 0.6,
-    "ytick.major.width": 0.6,
-    "legend.frameon": False,
-    "path.simplify": True,
-}
+CHART_RC = {**DOSSIER_RC, "svg.hashsalt": "requalify-compare", "font.size": 7}
 POLARITY_MAPS = {"+": "Reds", "-": "Blues", "0": "Greys"}
 SERIES_COLORS = ("#1f4e79", "#a23b2a", "#c9a227", "#2e7d4f", "#6a4c93", "#d17a22", "#3b8ea5", "#7f7f7f", "#b5446e")
 MAX_CLAUSES_PER_PAIR = 14

@@ -7,13 +7,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import types
 from pathlib import Path
 
 import pytest
-import yaml
 
-from requalify.model import Indicator
 from requalify.report import render
 from requalify.report.load import assessment_from_dict, load_assessment
 
@@ -22,19 +19,9 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "report"
 GOLDEN = ROOT / "tests" / "golden" / "report"
+from .report_fixtures import fake_rules
+
 MM = 72 / 25.4
-
-
-def fake_rules():
-    """Indicator labels from the real YAML files, sources and profiles from the fixture (shaped as RuleSet)."""
-    data = json.loads((FIXTURES / "rules.json").read_text("utf-8"))
-    indicators = {}
-    for path in sorted((ROOT / "requalify" / "rules" / "indicators").glob("*.yaml")):
-        y = yaml.safe_load(path.read_text("utf-8"))
-        indicators[y["id"]] = Indicator(y["id"], y["kind"], y["polarity"], y.get("criterion"),
-                                        float(y.get("weight", 1.0)), y["label"], tuple(y.get("sources") or ()))
-    return types.SimpleNamespace(indicators=indicators, sources=data["sources"], profiles=data["profiles"],
-                                 version=data["version"])
 
 
 def norm(text: str) -> str:

@@ -15,7 +15,7 @@ import importlib
 import json
 import pkgutil
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Callable
@@ -24,7 +24,7 @@ from ...errors import EmptyInput, InputError, MissingColumns, UnknownExportForma
 from ...model import ActivityLog, Skipped, SourceFile
 from . import _tables
 from ._inputs import ExportFile, expand
-from ._read import Header, base_name, decode, sniff_header
+from ._read import Header, base_name, sniff_header
 
 MAPPING_HINT = "if it is a platform export, describe its columns in a mapping file and pass --mapping FILE (see corpus/exports/generic/mapping.yaml)"
 ACTIVITY_SUFFIXES = (".csv", ".tsv", ".json", ".xlsx", ".zip")

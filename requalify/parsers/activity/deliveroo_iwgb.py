@@ -51,7 +51,7 @@ def invoices(src, header, ctx):
         raise InputError(src.display, f"not valid JSON ({exc})") from None
     if not isinstance(data, list):
         raise InputError(src.display, "expected a JSON array of invoices")
-    shifts, pays, adjustments = [], [], []
+    shifts, adjustments = [], []
     for row, inv in enumerate(data, start=1):
         if not isinstance(inv, dict):
             continue
