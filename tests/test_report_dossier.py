@@ -239,3 +239,21 @@ def test_minimal_assessment_renders_without_charts_or_findings(tmp_path, rules):
     assert "No indicator found for this criterion" in whole
     assert "The worker's activity" not in whole
     assert not list(tmp_path.glob("*.svg"))
+
+
+def test_charts_cite_every_activity_exhibit_they_draw_on():
+    """A data download is several pièces: the charts' caption must name them all, not the first."""
+    import dataclasses
+
+    from requalify.model import SourceFile
+    from requalify.report.context import build_context
+
+    a = assessment_from_dict(json.loads((FIXTURES / "assessment.json").read_text("utf-8")))
+    extra = [SourceFile(f"download.zip!/{i} - export.csv", f"{i:064x}", 10, "activity", "uber-driver-eu-2021")
+             for i in range(3)]
+    a = dataclasses.replace(a, inputs=[*a.inputs, *extra])
+    ctx = build_context(a, fake_rules(), "fr")
+    numbers = [e["n"] for e in ctx["exhibits"] if e["kind"] == "activity"]
+    assert len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[-1] + 1))
+    assert ctx["activity_exhibits"] == f"pièces n° {numbers[0]} à {numbers[-1]}"
+    assert build_context(a, fake_rules(), "en")["activity_exhibits"] == f"exhibits {numbers[0]} to {numbers[-1]}"

@@ -54,7 +54,7 @@ class _Builder:
             "sections": sections,
             "counter": counter,
             "exhibits": self.exhibits,
-            "activity_exhibit": next((e for e in self.exhibits if e["kind"] == "activity"), None),
+            "activity_exhibits": self._exhibit_label([e["n"] for e in self.exhibits if e["kind"] == "activity"]),
             "skipped": [{"path": s.path, "reason": s.reason, "code": s.code} for s in self.a.skipped],
             "cited_sources": sorted(self.cited.values(), key=lambda s: (s["date"] or "", s["id"])),
             "toc": toc,
@@ -83,6 +83,18 @@ class _Builder:
             "runhead": f"{worker} — {platform}" if (case.get("worker") or case.get("platform")) else t.title,
             "title": f"{t.title} — {worker} / {platform}",
         }
+
+    def _exhibit_label(self, numbers: list[int]) -> str | None:
+        """'pièce n° 2', 'pièces n° 2 à 6', 'pièces n° 2, 4 et 7': every exhibit the charts draw on."""
+        if not numbers:
+            return None
+        numbers = sorted(numbers)
+        t = self.t
+        if len(numbers) == 1:
+            return t("exhibit_one", n=numbers[0])
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            return t("exhibit_range", first=numbers[0], last=numbers[-1])
+        return t("exhibit_list", items=", ".join(map(str, numbers[:-1])), last=numbers[-1])
 
     def _exhibits(self) -> list[dict[str, Any]]:
         out = []
