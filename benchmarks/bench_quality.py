@@ -5,7 +5,11 @@
 Labels live in benchmarks/devset/labels.yaml (written before the patterns were tuned; held-out
 documents were never used for tuning). Reports, per split: micro precision/recall/F1 over
 (document, indicator) pairs, the share of findings of correctly found indicators that point at a
-labelled line, and the misses and false alarms by name so a rules change can be judged.
+labelled line ("on lines"), the share of those indicators' labelled line ranges that at least one
+finding points at ("places", line-level recall), and, with --details, the misses and false alarms
+by name, a per-indicator count of findings on/off labelled lines and every off-line finding, so a
+rules change can be judged. Use --split tune with --details while tuning; held-out is for the
+final measurement only.
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ def evaluate(docs: list[dict], rules) -> dict:
     text_ids = sorted(i for i, ind in rules.indicators.items() if ind.kind == "text")
     tp = fp = fn = 0
     on_lines = found_true = 0
+    places = places_found = 0  # labelled line ranges of correctly found indicators, and those hit
+    per_ind: dict[str, list[int]] = {}  # indicator -> [findings on labelled lines, off, places, found]
+    off_lines: list[str] = []
     misses, alarms, skipped = [], [], []
     for entry in docs:
         path = (REPO / entry["path"]).resolve()
@@ -58,7 +65,20 @@ def evaluate(docs: list[dict], rules) -> dict:
             if got and want:
                 tp += 1
                 found_true += len(by_ind[ind])
-                on_lines += sum(_overlaps(f, truth[ind]) for f in by_ind[ind])
+                on = sum(_overlaps(f, truth[ind]) for f in by_ind[ind])
+                on_lines += on
+                hit = sum(any(_overlaps(f, [rng]) for f in by_ind[ind]) for rng in truth[ind])
+                places += len(truth[ind])
+                places_found += hit
+                row = per_ind.setdefault(ind, [0, 0, 0, 0])
+                row[0] += on
+                row[1] += len(by_ind[ind]) - on
+                row[2] += len(truth[ind])
+                row[3] += hit
+                for f in by_ind[ind]:
+                    if not _overlaps(f, truth[ind]):
+                        off_lines.append(f"{name}: {ind} (line {f.source.line_start}-{f.source.line_end}, "
+                                         f"labelled {truth[ind]}: {f.quote[:110]})")
             elif got:
                 fp += 1
                 alarms.append(f"{name}: {ind} (line {by_ind[ind][0].source.line_start}: {by_ind[ind][0].quote[:90]})")
@@ -71,6 +91,8 @@ def evaluate(docs: list[dict], rules) -> dict:
         "documents": len(docs) - len(skipped), "tp": tp, "fp": fp, "fn": fn,
         "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
         "on_lines": on_lines / found_true if found_true else 0.0,
+        "places_found": places_found / places if places else 0.0,
+        "per_indicator": per_ind, "off_lines": off_lines,
         "misses": misses, "alarms": alarms, "skipped": skipped,
     }
 
@@ -78,20 +100,22 @@ def evaluate(docs: list[dict], rules) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="all", choices=["heldout", "tune", "all"])
-    ap.add_argument("--details", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--details", action="store_true", help="list misses, false alarms, per-indicator on/off-line counts and off-line findings")
     args = ap.parse_args()
     rules = load_rules()
     devset = load_devset()
     splits = ["heldout", "tune"] if args.split == "all" else [args.split]
     t0 = time.perf_counter()
-    print(f"{'split':8} {'docs':>4} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7} {'F1':>6} {'on lines':>8}")
+    print(f"{'split':8} {'docs':>4} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7} {'F1':>6} {'on lines':>8} {'places':>6}")
     results = {}
     for split in splits:
         res = results[split] = evaluate([d for d in devset if d["split"] == split], rules)
         print(f"{split:8} {res['documents']:>4} {res['tp']:>4} {res['fp']:>4} {res['fn']:>4} "
-              f"{res['precision']:>9.3f} {res['recall']:>7.3f} {res['f1']:>6.3f} {res['on_lines']:>8.3f}")
+              f"{res['precision']:>9.3f} {res['recall']:>7.3f} {res['f1']:>6.3f} {res['on_lines']:>8.3f} {res['places_found']:>6.3f}")
     print(f"targets on held-out: precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']}, "
           f"findings on labelled lines >= {TARGETS['on_lines']}   ({time.perf_counter() - t0:.1f} s)")
+    print("on lines: share of findings of correctly found indicators that overlap a labelled line range; "
+          "places: share of those indicators' labelled line ranges that at least one finding overlaps")
     for split in splits:
         res = results[split]
         if res["skipped"]:
@@ -101,6 +125,11 @@ def main() -> int:
                 print(f"[{split}] miss   {line}")
             for line in res["alarms"]:
                 print(f"[{split}] alarm  {line}")
+            print(f"[{split}] {'indicator':32} {'on':>4} {'off':>4} {'places':>6} {'found':>5}")
+            for ind, (on, off, pl, hit) in sorted(res["per_indicator"].items(), key=lambda kv: -kv[1][1]):
+                print(f"[{split}] {ind:32} {on:>4} {off:>4} {pl:>6} {hit:>5}")
+            for line in res["off_lines"]:
+                print(f"[{split}] off    {line}")
     return 0
 
 
