@@ -8,6 +8,7 @@ Errors map to the exit codes of CONTRACT.md in one place, :func:`main`.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import tempfile
 import traceback
