@@ -246,3 +246,20 @@ def test_cli_zip_with_bad_member_reports_it(tmp_path, capsys):
     (bad,) = [s for s in doc["skipped"] if s["path"].endswith("10 - Driver Online Offline.csv")]
     assert bad["code"] == "RQ350" and "earner_state" in bad["reason"]
     assert doc["metrics"]["sanctions.refusal_restrictions"] == 2
+
+
+def test_zip_member_with_an_empty_name_is_skipped_not_a_crash(tmp_path):
+    """Found by fuzzing: zipfile's own is_dir() fails on an empty member name."""
+    import zipfile
+
+    from requalify.parsers.activity import parse_activity
+
+    good = Path(__file__).parent / "fixtures" / "activity" / "uber-driver-eu-2021" / "10 - Driver Online Offline.csv"
+    z = tmp_path / "download.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(""), b"anything")
+        zf.write(good, "10 - Driver Online Offline.csv")
+    log = parse_activity([z])
+    assert [s.reason for s in log.skipped if s.path.endswith("!/")] == [
+        "unsafe member name (empty, absolute, '..' or NUL): not read"]
+    assert log.tables["sessions"].shape[0] > 0

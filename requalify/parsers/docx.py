@@ -8,9 +8,7 @@ page breaks, which is what a lawyer sees when opening the file in Word.
 
 from __future__ import annotations
 
-import struct
 import zipfile
-import zlib
 from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -19,15 +17,13 @@ from ..errors import CorruptDocx
 from ..model import Document, SourceFile
 from . import register
 from ._document import build_document
+from ._zip import ZIP_ERRORS
 from .segment import Heading
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_CHECK_FROM = 8 * 1024 * 1024
-# zipfile signals a damaged or exotic archive with many exception types, not just BadZipFile
-ZIP_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, EOFError, NotImplementedError, RuntimeError,
-              zlib.error, struct.error, OverflowError, OSError)
 
 
 def sniff(head: bytes) -> bool:

@@ -154,10 +154,12 @@ def is_activity_file(path: str | Path) -> bool:
         if suffix == ".zip" or (suffix == "" and p.read_bytes()[:4] == b"PK\x03\x04"):
             import zipfile
 
+            from .._zip import ZIP_ERRORS
+
             try:
                 with zipfile.ZipFile(p) as zf:
                     names = zf.namelist()
-            except (zipfile.BadZipFile, OSError, ValueError):
+            except ZIP_ERRORS:
                 return suffix == ".zip"
             return not any(n in ("word/document.xml", "[Content_Types].xml", "mimetype") for n in names)
         if suffix in (".csv", ".tsv", ".json", ".xlsx"):

@@ -18,6 +18,7 @@ from typing import BinaryIO, Callable
 
 from ...errors import EmptyInput, HostileArchive, InputError
 from ...model import Skipped
+from .._zip import ZIP_ERRORS, member_name_is_safe
 
 MAX_FILE_BYTES = 4 * 1024**3
 MAX_ZIP_TOTAL_BYTES = 4 * 1024**3
@@ -174,19 +175,19 @@ def _expand_zip(p: Path, label: str) -> Expanded:
     try:
         zf = zipfile.ZipFile(p)
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(label, f"not a readable ZIP archive ({exc})", code="RQ300") from None
+    except ZIP_ERRORS as exc:
+        raise InputError(label, f"not a readable ZIP archive ({type(exc).__name__}: {exc})", code="RQ300") from None
     if len(infos) > MAX_ZIP_MEMBERS:
         raise HostileArchive(label, f"ZIP holds {len(infos)} members (limit {MAX_ZIP_MEMBERS})")
     files, skipped = [], []
     total = 0
     for info in sorted(infos, key=lambda i: i.filename):
         name = info.filename
-        if info.is_dir() or _ignored(name):
-            continue
         display = f"{label}!/{name}"
-        if _unsafe_name(name):
-            skipped.append(Skipped(display, "unsafe member name (absolute path or '..'): not read", "RQ340"))
+        if not member_name_is_safe(name):
+            skipped.append(Skipped(display, "unsafe member name (empty, absolute, '..' or NUL): not read", "RQ340"))
+            continue
+        if info.is_dir() or _ignored(name):
             continue
         if info.flag_bits & 0x1:
             skipped.append(Skipped(display, "encrypted ZIP member: not read", "RQ340"))
@@ -205,20 +206,13 @@ def _expand_zip(p: Path, label: str) -> Expanded:
     return Expanded(label, files, skipped, True)
 
 
-def _unsafe_name(name: str) -> bool:
-    n = name.replace("\\", "/")
-    return n.startswith("/") or (len(n) > 1 and n[1] == ":") or ".." in n.split("/") or "\x00" in n
-
-
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, container: str) -> bytes:
     """Read at most the declared size (+1 byte to catch a lying header)."""
     limit = info.file_size
     try:
         with zf.open(info) as fh:
             data = fh.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise InputError(f"{container}!/{info.filename}", f"corrupt ZIP member ({exc})") from None
-    except Exception as exc:  # zlib.error, lzma errors: a damaged member is bad input, not a bug
+    except ZIP_ERRORS as exc:
         raise InputError(f"{container}!/{info.filename}", f"corrupt ZIP member ({type(exc).__name__}: {exc})") from None
     if len(data) > limit:
         raise HostileArchive(container, f"member '{info.filename}' inflates beyond its declared size: zip bomb refused")

@@ -246,13 +246,13 @@ def _read_json(src: ExportFile, rule: FileRule) -> pd.DataFrame:
 
 
 def _read_xlsx(src: ExportFile, rule: FileRule) -> pd.DataFrame:
-    import zipfile
-
     from openpyxl import load_workbook
+
+    from .._zip import ZIP_ERRORS
 
     try:
         wb = load_workbook(io.BytesIO(src.read_bytes()), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except (*ZIP_ERRORS, TypeError) as exc:
         raise InputError(src.display, f"not a readable XLSX workbook ({exc})") from None
     try:
         ws = wb[rule.sheet] if rule.sheet else wb.worksheets[0]
