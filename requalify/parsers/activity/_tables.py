@@ -88,3 +88,12 @@ def concat(name: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
         out = pd.concat(frames, ignore_index=True)
     out["source_file"] = out["source_file"].astype("category")
     return out
+
+
+def points(source_row: pd.Series, *events: tuple) -> pd.DataFrame:
+    """A ``locations`` table from several positions recorded on the same rows, e.g. where a trip
+    was accepted and where it began: each event is (time, lat, lng, state); rows keep their
+    source row, and positions without a latitude are dropped."""
+    frame = pd.concat([pd.DataFrame({"time": t, "lat": lat, "lng": lng, "state": state, "source_row": source_row})
+                       for t, lat, lng, state in events], ignore_index=True)
+    return frame[frame["lat"].notna()]

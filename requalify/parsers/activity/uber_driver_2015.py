@@ -15,8 +15,8 @@ import pandas as pd
 
 from . import register
 from ._read import number, read_csv, text, times, to_utc
-from ._uber import clean_coords, states
-from ._tables import MILE_KM
+from ._tables import points
+from ._uber import clean_coords, miles, states
 
 FORMAT = "uber-driver-2015"
 
@@ -36,7 +36,7 @@ def trip_details(src, header, ctx):
         "start": begin, "end": end,
         "status": text(df, "status"),
         "count": 1.0,
-        "distance_km": number(df, "distance") * MILE_KM,
+        "distance_km": miles(df, "distance"),
         "duration_s": number(df, "duration") * 60.0,
         "fare": number(df, "fare"),
         "currency": text(df, "currency"),
@@ -45,11 +45,8 @@ def trip_details(src, header, ctx):
         "lat": blat, "lng": blng,
         "source_row": df["source_row"],
     })
-    locations = pd.concat([
-        pd.DataFrame({"time": begin, "lat": blat, "lng": blng, "state": "ontrip", "source_row": df["source_row"]}),
-        pd.DataFrame({"time": end, "lat": dlat, "lng": dlng, "state": "ontrip", "source_row": df["source_row"]}),
-    ], ignore_index=True)
-    return {"trips": trips, "locations": locations[locations["lat"].notna()]}
+    locations = points(df["source_row"], (begin, blat, blng, "ontrip"), (end, dlat, dlng, "ontrip"))
+    return {"trips": trips, "locations": locations}
 
 
 @register(FORMAT, "Uber Lost Time details (Driver)", names=r"lost time details",

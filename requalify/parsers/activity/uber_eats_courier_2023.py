@@ -12,6 +12,7 @@ import pandas as pd
 from . import register
 from . import _uber
 from ._read import number, read_csv, text, times
+from ._tables import points
 
 FORMAT = "uber-eats-courier-2023"
 
@@ -55,9 +56,6 @@ def courier_trips(src, header, ctx):
         "lat": begin_lat, "lng": begin_lng,
         "source_row": df["source_row"],
     })
-    locations = pd.concat([
-        pd.DataFrame({"time": accept, "lat": accept_lat, "lng": accept_lng, "state": "enroute", "source_row": df["source_row"]}),
-        pd.DataFrame({"time": start, "lat": begin_lat, "lng": begin_lng, "state": "ontrip", "source_row": df["source_row"]}),
-    ], ignore_index=True)
-    locations = locations[locations["lat"].notna()]
+    locations = points(df["source_row"], (accept, accept_lat, accept_lng, "enroute"),
+                       (start, begin_lat, begin_lng, "ontrip"))
     return {"trips": trips, "locations": locations}
