@@ -186,3 +186,53 @@ def test_generic_cues_come_from_the_ruleset(tmp_path):
     text = "You are at liberty to deactivate your account."
     assert "deactivation_power" in detect_sentence(RULES, "en", text)
     assert "deactivation_power" not in detect_sentence(custom, "en", text)
+
+
+@pytest.mark.parametrize("lang, text, denied, kept", [
+    ("en", "You are not required to: accept any particular job; work a minimum number of hours; wear a uniform.",
+     "working_time_constraints", "freedom_to_refuse"),
+    ("en", "We do not: (a) set your working hours; (b) require you to accept jobs; (c) monitor your location.",
+     "realtime_geolocation", None),
+    ("en", "You are not required to:\n- accept any particular job;\n"
+           "- work a minimum number of hours every single week of the year, including public holidays.",
+     "working_time_constraints", "freedom_to_refuse"),
+    ("fr", "Le Partenaire n'est pas tenu : d'accepter les courses ; de se connecter un nombre minimum d'heures ; "
+           "de porter une tenue aux couleurs de la plateforme.", "working_time_constraints", None),
+])
+def test_a_negated_lead_denies_every_item(lang, text, denied, kept):
+    got = found(lang, text)
+    assert denied not in got
+    if kept:
+        assert kept in got
+
+
+@pytest.mark.parametrize("lang, text, indicator", [
+    ("en", "If you breach these rules: we may suspend your account; we may withhold your earnings.", "deactivation_power"),
+    ("en", "You must not: contact customers outside the platform; share customer data.", "no_own_clientele"),
+    ("fr", "En cas de manquement : la plateforme peut suspendre le compte du Partenaire.", "deactivation_power"),
+])
+def test_a_lead_that_is_not_negated_keeps_its_items(lang, text, indicator):
+    assert indicator in found(lang, text)
+
+
+def test_lost_ligatures_are_read_but_quoted_as_printed(tmp_path):
+    damaged = ("# Ar(cle 1\n\nL'u(lisa(on de l'applica(on est soumise aux condi(ons. Heetch peut désac(ver le compte "
+               "du Chauffeur dans l'applica(on sans préavis.\n\n# Ar(cle 2\n\nLe Chauffeur est libre de refuser une course "
+               "sans perme?re de sanc(on.\n")
+    path = tmp_path / "cgu.md"
+    path.write_text(damaged, encoding="utf-8")
+    doc = parse_document(path)
+    hits = {f.indicator: f for f in detect_text(doc, RULES)}
+    assert "deactivation_power" in hits
+    ev = hits["deactivation_power"]
+    assert "désac(ver le compte du Chauffeur dans l'applica(on" in ev.quote
+    assert doc.text[ev.source.char_start:ev.source.char_end].split() == ev.quote.split()
+    assert ev.source.line_start == 3
+
+
+def test_a_stray_parenthesis_is_not_a_lost_ligature():
+    from requalify.engine.text import MatchingView
+
+    text = "Les Services App(s)/Site(s) et les option(s) choisie(s) restent. Pourquoi? Parce que (a) et (b)."
+    view = MatchingView(text)
+    assert not view.repaired and view.text == text

@@ -142,8 +142,26 @@ def _parse_confirms(sent, negations, anchors: list[int], relations: frozenset) -
     return any(sent[i].head.i in chain or sent[i].i in chain for cs, ce in negations for i in range(cs, ce))
 
 
-def scan(comp: Compiled, text: str) -> list[Hit]:
-    """Every (indicator, sentence) finding in ``text``, best cue per pair."""
+def _lead_negations(doc, negations, s: int, e: int, cuts: list[int], limit: int, stops) -> list[int]:
+    """Token positions in doc[s:e] after which a list lead's negation (or permission) governs every item.
+
+    "You are not required to: accept any job; work minimum hours" and "Le Partenaire n'est pas
+    tenu : ... ; ..." deny each item, however far it stands from the negation: the lead's colon
+    (or the end of a lead read with its item) is the cut, and the negation must close the lead.
+    """
+    out = []
+    for cut in cuts:
+        if any(ce <= cut and cs >= s and _window_clear(doc, ce, cut, limit, stops) for cs, ce in negations):
+            out.append(cut)
+    return out
+
+
+def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
+    """Every (indicator, sentence) finding in ``text``, best cue per pair.
+
+    ``lead_end``: the char offset where a list's lead sentence ends when ``text`` is a lead
+    joined with one of its items (see ``_in_context``).
+    """
     from ._nlp import cheap_doc
 
     doc = cheap_doc(comp.nlp, text)
@@ -201,6 +219,14 @@ def scan(comp: Compiled, text: str) -> list[Hit]:
         permitted = {t for s, e in cues["permission"] for t in range(s, e)}
         cues["negation"] = [(s, e) for s, e in cues["negation"] if s not in permitted]
         cues["obligation"] = [(s, e) for s, e in cues["obligation"] if s not in permitted]
+        ss, se = sents[k]
+        cuts = [t for t in range(ss, se) if doc[t].text == ":"]
+        if lead_end is not None:
+            cuts += [t for t in range(ss, se) if doc[t].idx >= lead_end][:1]
+        lead_cuts = lead_permits = []
+        if cuts:
+            lead_cuts = _lead_negations(doc, cues["negation"], ss, se, cuts, scope["negation"]["before"], stops)
+            lead_permits = _lead_negations(doc, cues["permission"], ss, se, cuts, scope["negation"]["before"], stops)
         parsed = None
         best: dict[str, Hit] = {}
         for pi, s, e, al in triggers:
@@ -218,6 +244,10 @@ def scan(comp: Compiled, text: str) -> list[Hit]:
             negs = []
             if pi.negation != "ignore" and not own_negation:
                 negs = _governing(doc, cues["negation"], s, e, gaps, scope["negation"], stops)
+            if not own_negation and pi.negation != "ignore" and any(s > cut for cut in lead_cuts):
+                continue
+            if ind.polarity in ("+", "0") and any(s > cut for cut in lead_permits):
+                continue
             if negs and comp.lang == "fr":
                 ss, se = sents[k]
                 if parsed is None:
@@ -281,7 +311,7 @@ def _in_context(comp: Compiled, lead: str, item: str, lead_found: set[str]) -> l
     body = " " * marker.end() + item[marker.end():] if marker else item
     joined = lead[:-1] + "  " + body
     out = []
-    for hit in scan(comp, joined):
+    for hit in scan(comp, joined, lead_end=len(lead) - 1):
         starts_in_lead = hit.sent_start < len(lead)
         if starts_in_lead and hit.indicator in lead_found:
             continue
@@ -321,13 +351,68 @@ def scan_blocks(comp: Compiled, blocks) -> list[tuple[Hit, int, int, str]]:
     return out
 
 
+# Text extracted from some PDFs lost its "ti" and "tt" ligatures: "applica(on", "perme?re".
+_LIGATURE_DAMAGE = re.compile(r"(?<=[^\W\d_])([(?])(?=[^\W\d_]+(?![^\W\d_]|\)))")
+_LIGATURES = {"(": "ti", "?": "tt"}
+_DAMAGE_SIGNATURE = 5
+
+
+class MatchingView:
+    """The text the patterns read: ``text`` itself, or a copy with lost ligatures restored.
+
+    Offsets found in the view are mapped back, so every quote and line stays the source's own
+    characters ("applica(on" is quoted as printed, though it was read as "application"). Repair
+    only happens when a document shows the damage several times, so an odd "(" elsewhere is kept.
+    """
+
+    def __init__(self, text: str):
+        damage = list(_LIGATURE_DAMAGE.finditer(text))
+        self.repaired = len(damage) >= _DAMAGE_SIGNATURE
+        if not self.repaired:
+            self.text = text
+            return
+        pieces, orig_of, fixed_of, pos = [], [], [0] * (len(text) + 1), 0
+        for m in damage:
+            for i in range(pos, m.start()):
+                fixed_of[i] = len(orig_of)
+                orig_of.append(i)
+            pieces.append(text[pos:m.start()])
+            fixed_of[m.start()] = len(orig_of)
+            replacement = _LIGATURES[m.group(1)]
+            orig_of.extend([m.start()] * len(replacement))
+            pieces.append(replacement)
+            pos = m.end()
+        for i in range(pos, len(text)):
+            fixed_of[i] = len(orig_of)
+            orig_of.append(i)
+        pieces.append(text[pos:])
+        fixed_of[len(text)] = len(orig_of)
+        orig_of.append(len(text))
+        self.text = "".join(pieces)
+        self._orig_of, self._fixed_of = orig_of, fixed_of
+
+    def to_view(self, offset: int) -> int:
+        return self._fixed_of[offset] if self.repaired else offset
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """The source span of view span [start, end)."""
+        if not self.repaired:
+            return start, end
+        return self._orig_of[start], self._orig_of[end - 1] + 1 if end > start else self._orig_of[start]
+
+
 def detect_text(doc: Document, rules) -> list[Evidence]:
     """Text findings of ``doc`` under ``rules``, one per (indicator, sentence), in reading order."""
     check_language(doc.language, doc.source.path)
     comp = compiled(rules, doc.language)
     found: list[Evidence] = []
-    blocks = [(c.char_start, c.text, c.heading) for c in doc.clauses]
-    for hit, cs, ce, heading in scan_blocks(comp, blocks):
+    view = MatchingView(doc.text)
+    blocks = []
+    for c in doc.clauses:
+        start = view.to_view(c.char_start)
+        blocks.append((start, view.text[start:view.to_view(c.char_start + len(c.text))], c.heading))
+    for hit, vs, ve, heading in scan_blocks(comp, blocks):
+        cs, ce = view.to_source(vs, ve)
         ind = comp.indicators[hit.indicator]
         while ce > cs and doc.text[ce - 1].isspace():
             ce -= 1
