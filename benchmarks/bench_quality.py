@@ -10,6 +10,12 @@ finding points at ("places", line-level recall), and, with --details, the misses
 by name, a per-indicator count of findings on/off labelled lines and every off-line finding, so a
 rules change can be judged. Use --split tune with --details while tuning; held-out is for the
 final measurement only.
+
+Splits: ``tune`` (patterns may be tuned on it), ``heldout`` (five real documents labelled before the
+first engine ran), ``heldout2`` (four more, labelled blind in session 2 and measured once).
+``devset/labels-second.yaml`` holds a second, independent labeller's blind labels of the
+``heldout`` documents; ``--versus`` scores one labeller against the other, the human ceiling of
+these measures.
 """
 
 from __future__ import annotations
@@ -101,13 +107,47 @@ def evaluate(docs: list[dict], rules) -> dict:
     }
 
 
+def agreement(reference: list[dict], other: list[dict]) -> dict:
+    """One labeller's labels scored like findings against another's: the human ceiling.
+
+    Each labelled range of ``other`` counts as one finding, so "on lines" reads as for the engine.
+    """
+    theirs = {d["path"]: d.get("indicators") or {} for d in other}
+    tp = fp = fn = on = total = 0
+    for entry in reference:
+        if entry["path"] not in theirs:
+            continue
+        truth, got = entry.get("indicators") or {}, theirs[entry["path"]]
+        for ind in set(truth) | set(got):
+            if ind in truth and ind in got:
+                tp += 1
+                total += len(got[ind])
+                on += sum(any(a <= hi and b >= lo for lo, hi in truth[ind]) for a, b in got[ind])
+            elif ind in got:
+                fp += 1
+            else:
+                fn += 1
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "on_lines": on / total if total else 0.0}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="all", choices=SPLITS + ["all"])
     ap.add_argument("--labels", type=Path, default=LABELS,
                     help="labels file (default: devset/labels.yaml; devset/labels-second.yaml holds a second labeller's blind labels of the held-out documents)")
     ap.add_argument("--details", action="store_true", help="list misses, false alarms, per-indicator on/off-line counts and off-line findings")
+    ap.add_argument("--versus", type=Path, metavar="FILE",
+                    help="score the labels of FILE against --labels (inter-labeller agreement) instead of running the engine")
     args = ap.parse_args()
+    if args.versus:
+        ref, other = load_devset(args.labels), load_devset(args.versus)
+        for split in sorted({d["split"] for d in other}):
+            res = agreement([d for d in ref if d["split"] == split], [d for d in other if d["split"] == split])
+            print(f"{split}: {args.versus.name} against {args.labels.name}: TP {res['tp']} FP {res['fp']} FN {res['fn']} "
+                  f"precision {res['precision']:.3f} recall {res['recall']:.3f} ranges on labelled lines {res['on_lines']:.3f}")
+        return 0
     rules = load_rules()
     devset = load_devset(args.labels)
     present = {d["split"] for d in devset}

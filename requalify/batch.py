@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+import click
+
 from .errors import InputError
 from .model import CRITERIA, Evidence, Location, Skipped, SourceFile
 from .pipeline import CASE_KEYS as MEMBER_KEYS, DOSSIER_LANGUAGES as LANGS, read_case_file
@@ -311,7 +313,7 @@ def run_batch(source: str | Path, out: str | Path, *, workers: int | None = None
     langs = tuple(sorted({m.meta.get("language", lang) for m in members if not m.problem}))
     initializer = functools.partial(init_worker, rules_key, langs or (lang,), "pdf" in formats)
     extra = {"rules_dir": rules_key}
-    with Store(out / STORE_NAME) as store, _LazyEngine(engine, workers, scheduler, initializer) as pool:
+    with Store(out / STORE_NAME) as store, _LazyEngine(engine, workers, scheduler, initializer, progress) as pool:
         runner_args = dict(engine=pool, progress=progress, files_root=out)
         documents: dict[str, str] = {}
         for m in members:
@@ -351,8 +353,9 @@ class _LazyEngine:
 
     name = "lazy"
 
-    def __init__(self, engine: str, workers: int | None, scheduler: str | None, initializer):
+    def __init__(self, engine: str, workers: int | None, scheduler: str | None, initializer, progress: bool = False):
         self.args = (engine, workers, scheduler, initializer)
+        self.progress = progress
         self.engine = None
         self.workers = workers or (os.cpu_count() or 1)
         self.name = engine
@@ -362,6 +365,8 @@ class _LazyEngine:
 
         if self.engine is None:
             engine, workers, scheduler, initializer = self.args
+            if self.progress:  # the language model takes seconds to load: say so before the bar appears
+                click.echo("Chargement du modèle de langue et des règles… / loading the language model and rules…", err=True)
             self.engine = open_engine(engine, workers=workers, scheduler=scheduler, initializer=initializer,
                                       preload=engine == "local")
             self.workers = self.engine.workers

@@ -83,6 +83,7 @@ def test_exit_4_lists_the_failed_members(batch):
     assert "12 members: 10 done" in result.output and "2 failed" in result.output
     assert "failed m05" in result.output and "failed m09" in result.output
     assert "m05, m09" in result.output
+    assert "loading the language model" in result.output  # said before the silent seconds of the preload
 
 
 def test_summary_has_one_row_per_member_and_every_indicator(batch):
@@ -161,6 +162,7 @@ def test_rerun_skips_what_is_done(batch, tmp_path):
     result = run_cli(str(batch["members"]), "--out", str(out), "--format", "json", "--workers", "2")
     assert result.exit_code == 4
     assert "(12 unchanged, skipped)" in result.output and "(0 analysed this run)" in result.output
+    assert "loading the language model" not in result.output  # nothing to run, nothing loaded
     with Store(out / "requalify.sqlite") as store:
         assert {r.id: (r.attempts, r.finished_at) for r in store.records()} == before
         last = store.runs()[-1]
