@@ -46,6 +46,25 @@ def load_devset(path: Path = LABELS) -> list[dict]:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))["documents"]
 
 
+def union(*label_sets: list[dict]) -> list[dict]:
+    """Documents labelled in every set, each indicator present if any labeller saw it, with all their ranges.
+
+    Scoring against the union asks whether a finding points where at least one careful reader
+    pointed, which is fairer to the engine than one reader's choice of lines.
+    """
+    by_path = [{d["path"]: d for d in labels} for labels in label_sets]
+    out = []
+    for path, first in by_path[0].items():
+        if not all(path in other for other in by_path[1:]):
+            continue
+        merged: dict[str, list] = {}
+        for labels in by_path:
+            for ind, ranges in (labels[path].get("indicators") or {}).items():
+                merged.setdefault(ind, []).extend(r for r in ranges if r not in merged.get(ind, []))
+        out.append({**first, "indicators": merged})
+    return out
+
+
 def _overlaps(finding, ranges) -> bool:
     a, b = finding.source.line_start, finding.source.line_end
     return a is not None and any(a <= hi and b >= lo for lo, hi in ranges)
@@ -135,21 +154,23 @@ def agreement(reference: list[dict], other: list[dict]) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="all", choices=SPLITS + ["all"])
-    ap.add_argument("--labels", type=Path, default=LABELS,
-                    help="labels file (default: devset/labels.yaml; devset/labels-second.yaml holds a second labeller's blind labels of the held-out documents)")
+    ap.add_argument("--labels", type=Path, action="append",
+                    help="labels file (default: devset/labels.yaml; devset/labels-second.yaml holds a second labeller's blind "
+                         "labels of the held-out documents). Given twice: the union of both labellers, on the documents both labelled")
     ap.add_argument("--details", action="store_true", help="list misses, false alarms, per-indicator on/off-line counts and off-line findings")
     ap.add_argument("--versus", type=Path, metavar="FILE",
                     help="score the labels of FILE against --labels (inter-labeller agreement) instead of running the engine")
     args = ap.parse_args()
+    args.labels = args.labels or [LABELS]
     if args.versus:
-        ref, other = load_devset(args.labels), load_devset(args.versus)
+        ref, other = load_devset(args.labels[0]), load_devset(args.versus)
         for split in sorted({d["split"] for d in other}):
             res = agreement([d for d in ref if d["split"] == split], [d for d in other if d["split"] == split])
-            print(f"{split}: {args.versus.name} against {args.labels.name}: TP {res['tp']} FP {res['fp']} FN {res['fn']} "
+            print(f"{split}: {args.versus.name} against {args.labels[0].name}: TP {res['tp']} FP {res['fp']} FN {res['fn']} "
                   f"precision {res['precision']:.3f} recall {res['recall']:.3f} ranges on labelled lines {res['on_lines']:.3f}")
         return 0
     rules = load_rules()
-    devset = load_devset(args.labels)
+    devset = union(*(load_devset(path) for path in args.labels))
     present = {d["split"] for d in devset}
     splits = [s for s in SPLITS if s in present] if args.split == "all" else [args.split]
     t0 = time.perf_counter()

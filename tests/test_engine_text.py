@@ -236,3 +236,8 @@ def test_a_stray_parenthesis_is_not_a_lost_ligature():
     text = "Les Services App(s)/Site(s) et les option(s) choisie(s) restent. Pourquoi? Parce que (a) et (b)."
     view = MatchingView(text)
     assert not view.repaired and view.text == text
+
+
+def test_a_conditional_lead_is_not_a_denial():
+    assert "deactivation_power" in found("en", "If you do not comply with these terms: we may terminate your account.")
+    assert "deactivation_power" in found("fr", "Si le Chauffeur ne respecte pas la charte : la plateforme peut suspendre son compte.")

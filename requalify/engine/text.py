@@ -151,8 +151,16 @@ def _lead_negations(doc, negations, s: int, e: int, cuts: list[int], limit: int,
     """
     out = []
     for cut in cuts:
-        if any(ce <= cut and cs >= s and _window_clear(doc, ce, cut, limit, stops) for cs, ce in negations):
-            out.append(cut)
+        for cs, ce in negations:
+            if not (s <= cs and ce <= cut and _window_clear(doc, ce, cut, limit, stops)):
+                continue
+            lead = cs
+            while lead > s and doc[lead - 1].text not in (":", ";"):
+                lead -= 1
+            # "If you do not comply: we may suspend..." is a condition, not a denial of the items
+            if not any(tok.lower_ in stops and tok.is_alpha for tok in doc[lead:cs]):
+                out.append(cut)
+                break
     return out
 
 
