@@ -56,6 +56,7 @@ class _Builder:
             "exhibits": self.exhibits,
             "activity_exhibits": self._exhibit_label([e["n"] for e in self.exhibits if e["kind"] == "activity"]),
             "skipped": [{"path": s.path, "reason": s.reason, "code": s.code} for s in self.a.skipped],
+            "rules_fired": self._rules_fired(),
             "cited_sources": sorted(self.cited.values(), key=lambda s: (s["date"] or "", s["id"])),
             "toc": toc,
         }
@@ -203,6 +204,7 @@ class _Builder:
             "file": exhibit["name"] if exhibit else posixpath.basename(loc.path or ""),
             "where": where,
             "strength": format_number(ev.strength, self.lang, 2),
+            "rule": f"{ev.indicator}/{ev.cue}" if ev.cue else ev.indicator,
             "long": False,
         }
         if ev.quote:
@@ -215,6 +217,15 @@ class _Builder:
             view["value"] = format_figure(fig.get("value"), fig.get("unit"), self.lang)
             view["label"] = t.pick(fig.get("label")) or self.indicator_label(ev.indicator)
         return view
+
+    def _rules_fired(self) -> list[dict[str, Any]]:
+        """Which rule found how many findings: what a reader checks with ``requalify rules show ID``."""
+        counts: dict[tuple[str, str], int] = {}
+        for ev in self.a.findings:
+            key = (ev.indicator, ev.cue or "")
+            counts[key] = counts.get(key, 0) + 1
+        return [{"indicator": ind, "label": self.indicator_label(ind), "rule": f"{ind}/{cue}" if cue else ind, "count": n}
+                for (ind, cue), n in sorted(counts.items())]
 
     def _grouped(self, findings: list[Evidence]) -> list[dict[str, Any]]:
         by_id: dict[str, list[Evidence]] = {}
