@@ -212,7 +212,7 @@ def analyze_member(task: Task) -> Outcome:
     """One member's assessment and dossier, from the cached ToS analyses and the member's own exports."""
     from .pipeline import DocumentAnalysis, analyze
 
-    p = task.params
+    p = _absolute_paths(task.params, task.extra["root"])
     if p.get("problem"):
         prob = p["problem"]
         raise InputError(prob["path"], prob["reason"], code=prob.get("code"))
@@ -327,15 +327,17 @@ def run_batch(source: str | Path, out: str | Path, *, workers: int | None = None
         cached = {r.id: _cache_entry(r) for r in store.records(documents)}
 
         tasks = []
+        root = os.path.abspath(source if Path(source).is_dir() else Path(source).parent)
         for m in members:
             inputs = tuple(sorted(set(_files(m.tos + m.activity) + m.extra_inputs)))
-            params = {"member": m.id, "tos": list(m.tos), "activity": list(m.activity), "formats": formats,
-                      "lang": m.meta.get("language", lang), "name": m.meta.get("name", m.id),
-                      "platform": m.meta.get("platform"), "period": m.meta.get("period"),
-                      "skipped": [s.to_dict() for s in m.skipped], "problem": m.problem, "folder": m.folder}
+            params = _relative_paths({
+                "member": m.id, "tos": list(m.tos), "activity": list(m.activity), "formats": formats,
+                "lang": m.meta.get("language", lang), "name": m.meta.get("name", m.id),
+                "platform": m.meta.get("platform"), "period": m.meta.get("period"),
+                "skipped": [s.to_dict() for s in m.skipped], "problem": m.problem, "folder": m.folder}, root)
             tos_cache = [] if m.problem else [cached[_tos_id(store, p)] for p in m.tos]
             tasks.append(Task(id=_task_id(m.id), inputs=inputs, version=rules.version, params=params,
-                              extra={**extra, "tos": tos_cache}))
+                              extra={**extra, "tos": tos_cache, "root": root}))
         report = run_tasks(tasks, analyze_member, store=store, force=force, label="members", **runner_args)
         records = {m.id: store.record(_task_id(m.id)) for m in members}
     outputs = {"summary": write_summary(out / SUMMARY_NAME, members, records, rules)}
@@ -382,6 +384,31 @@ class _LazyEngine:
 
 def _task_id(member_id: str) -> str:
     return f"member/{member_id}"
+
+
+def _map_paths(params: dict[str, Any], fn) -> dict[str, Any]:
+    out = dict(params)
+    out["tos"] = [fn(x) for x in params["tos"]]
+    out["activity"] = [fn(x) for x in params["activity"]]
+    out["skipped"] = [{**s, "path": fn(s["path"])} for s in params["skipped"]]
+    if params.get("problem"):
+        out["problem"] = {**params["problem"], "path": fn(str(params["problem"]["path"]))}
+    if params.get("folder"):
+        out["folder"] = fn(params["folder"])
+    return out
+
+
+def _relative_paths(params: dict[str, Any], root: str) -> dict[str, Any]:
+    """A member task's parameters with its paths relative to the members folder (or manifest's folder).
+
+    The task key hashes these parameters: moving or copying the whole members folder must not
+    rerun anyone, as the dossiers do not change (they record paths relative to each member).
+    """
+    return _map_paths(params, lambda x: os.path.relpath(x, root))
+
+
+def _absolute_paths(params: dict[str, Any], root: str) -> dict[str, Any]:
+    return _map_paths(params, lambda x: os.path.normpath(os.path.join(root, x)))
 
 
 def _tos_id(store: Store, path: str) -> str:

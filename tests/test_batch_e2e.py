@@ -170,6 +170,18 @@ def test_rerun_skips_what_is_done(batch, tmp_path):
     assert (out / "summary.csv").read_bytes() == batch["summary"]
 
 
+def test_moving_the_members_folder_reruns_nobody(batch, tmp_path):
+    same_rules(batch)
+    moved = tmp_path / "elsewhere" / "members"
+    shutil.copytree(batch["members"], moved)
+    out = tmp_path / "out"
+    shutil.copytree(batch["out"], out)
+    result = run_cli(str(moved), "--out", str(out), "--format", "json", "--workers", "2")
+    assert result.exit_code == 4
+    assert "(12 unchanged, skipped)" in result.output and "(0 analysed this run)" in result.output
+    assert (out / "summary.csv").read_bytes() == batch["summary"]
+
+
 def test_a_changed_input_reruns_just_that_member(batch, tmp_path):
     same_rules(batch)
     out = tmp_path / "out"
