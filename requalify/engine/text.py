@@ -287,11 +287,26 @@ _ITEM = re.compile(r"[ \t]*(?:[-–—•*·▪◦●]|\(?(?:\d{1,3}(?:\.\d{1,3}
 _LEAD_START = re.compile(r"(?:^|(?<=[.!?]))\s+(?=\S)")
 
 
+_LOWER_START = re.compile(r"[ \t]*[a-zà-ÿ]")
+
+
+def _opens_item(text: str, pos: int) -> bool:
+    """Whether the line at ``pos`` opens a list item: a marker after a lead, or a lower-case paragraph.
+
+    Terms converted from PDF often drop the bullets: "you agree:" followed by paragraphs that
+    begin "to treat passengers with respect", "that you shall update the status...".
+    """
+    before = text[:pos].rstrip()
+    if _LOWER_START.match(text, pos):
+        return before.endswith((":", ";", "."))
+    return bool(_ITEM.match(text, pos)) and before.endswith((":", ";"))
+
+
 def _segments(text: str) -> list[tuple[int, str]]:
     """A text cut before each line that opens a list item, as (offset, text)."""
     cuts = [0]
     for m in re.finditer(r"\n", text):
-        if _ITEM.match(text, m.end()) and text[: m.start()].rstrip().endswith((":", ";")):
+        if _opens_item(text, m.end()):
             cuts.append(m.end())
     cuts.append(len(text))
     return [(a, text[a:b]) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
@@ -308,16 +323,22 @@ def _lead_of(text: str) -> tuple[int, int] | None:
     return start, len(stripped)
 
 
+def _item_body(item: str) -> int:
+    """Where an item's own words start: after its marker ("- ", "(b) ") or its indent."""
+    marker = _ITEM.match(item)
+    return marker.end() if marker else len(item) - len(item.lstrip())
+
+
 def _in_context(comp: Compiled, lead: str, item: str, lead_found: set[str]) -> list[tuple[Hit, bool]]:
     """Scan a list item with its lead sentence before it: (hit, whether it starts in the lead).
 
-    The lead's ':' and the item's marker are blanked (same length) so the two read as one
-    sentence: an obligation, a power or a prohibition stated in the lead governs the item. A hit
-    the lead yields on its own is not repeated for every item.
+    The lead's ':' becomes one space and the item's marker is dropped, so the two read as one
+    sentence ("you agree to treat passengers with respect"): an obligation, a power or a
+    prohibition stated in the lead governs the item. Offsets from ``len(lead)`` on are the
+    item's, counted from ``_item_body(item)``. A hit the lead yields on its own is not repeated
+    for every item.
     """
-    marker = _ITEM.match(item)
-    body = " " * marker.end() + item[marker.end():] if marker else item
-    joined = lead[:-1] + "  " + body
+    joined = lead[:-1] + " " + item[_item_body(item):]
     out = []
     for hit in scan(comp, joined, lead_end=len(lead) - 1):
         starts_in_lead = hit.sent_start < len(lead)
@@ -339,12 +360,12 @@ def scan_blocks(comp: Compiled, blocks) -> list[tuple[Hit, int, int, str]]:
     for start, block, group in blocks:
         for offset, text in _segments(block):
             base = start + offset
-            if lead is not None and lead[3] == group and _ITEM.match(text):
+            if lead is not None and lead[3] == group and (_ITEM.match(text) or _LOWER_START.match(text)):
                 lead_start, lead_text, lead_found, _ = lead
-                shift = base - len(lead_text) - 1
+                item_start = base + _item_body(text) - len(lead_text)
                 for hit, in_lead in _in_context(comp, lead_text, text, lead_found):
-                    cs = lead_start + hit.sent_start if in_lead else shift + hit.sent_start
-                    out.append((hit, cs, shift + hit.sent_end, group))
+                    cs = lead_start + hit.sent_start if in_lead else item_start + hit.sent_start
+                    out.append((hit, cs, item_start + hit.sent_end, group))
                     if in_lead:  # one finding per (lead, indicator): the first item that completes it
                         lead_found.add(hit.indicator)
                 continue
