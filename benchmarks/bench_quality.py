@@ -12,7 +12,9 @@ rules change can be judged. Use --split tune with --details while tuning; held-o
 final measurement only.
 
 Splits: ``tune`` (patterns may be tuned on it), ``heldout`` (five real documents labelled before the
-first engine ran), ``heldout2`` (four more, labelled blind in session 2 and measured once).
+first engine ran). Four documents labelled blind in session 2 were held out as ``heldout2``, measured
+once, then moved to ``tune`` (their one-time figures are in labels.yaml); the split name stays
+available for the next documents held out.
 ``devset/labels-second.yaml`` holds a second, independent labeller's blind labels of the
 ``heldout`` documents; ``--versus`` scores one labeller against the other, the human ceiling of
 these measures.
