@@ -257,7 +257,6 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             if ind.polarity in ("+", "0") and any(s > cut for cut in lead_permits):
                 continue
             if negs and comp.lang == "fr":
-                ss, se = sents[k]
                 if parsed is None:
                     parsed = parse(comp.nlp, doc[ss:se].text)
                 if len(parsed) == se - ss:
@@ -275,7 +274,6 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             strength = round(min(1.0, strength), 2)
             prev = best.get(pi.name)
             if prev is None or strength > prev.strength:
-                ss, se = sents[k]
                 start = doc[ss].idx
                 end = doc[se - 1].idx + len(doc[se - 1].text)
                 best[pi.name] = Hit(pi.name, pi.cue, strength, start, end)
