@@ -51,6 +51,7 @@ class _Builder:
             "case": case,
             "synthesis": self._synthesis(sections, counter),
             "profiles": profiles,
+            "shared_contrary": _shared_contrary(profiles),
             "sections": sections,
             "counter": counter,
             "exhibits": self.exhibits,
@@ -347,6 +348,12 @@ class _Builder:
             "neutral": neutral,
             "against": [p for p in profiles if p["direction"] in ("against", "mixed")],
         }
+
+
+def _shared_contrary(profiles: list[dict[str, Any]]) -> list[str]:
+    """The contrary facts every favourable precedent shares, said once under the table, not on each row."""
+    lists = [p["contrary"] for p in profiles if p["direction"] != "against"]
+    return lists[0] if len(lists) > 1 and lists[0] and all(c == lists[0] for c in lists) else []
 
 
 def dossier_date(assessment: Assessment) -> str | None:
