@@ -52,6 +52,18 @@ def test_negation_elsewhere_in_the_sentence_does_not_cancel(lang, text):
     assert "deactivation_power" in found(lang, text)
 
 
+@pytest.mark.parametrize("lang, text, indicator", [
+    ("en", "We may deactivate your account and not only suspend it.", "deactivation_power"),
+    ("en", "We will set the fare and not you.", "unilateral_pricing"),
+])
+def test_a_negation_after_a_coordinator_opens_another_phrase(lang, text, indicator):
+    assert indicator in found(lang, text)
+
+
+def test_a_negation_named_by_the_pattern_is_part_of_the_cue():
+    assert "free_working_time" in found("en", "You decide whether or not to log in on any given day.")
+
+
 def test_negated_permission_is_not_a_freedom():
     assert "freedom_to_refuse" not in found("en", "You are not free to refuse deliveries during a booked slot.")
     assert "freedom_to_refuse" not in found("fr", "Le coursier n'est pas libre de refuser les commandes.")

@@ -134,9 +134,13 @@ def text_indicators(rules) -> dict[str, Any]:
 
 
 def _is_gap(element: dict) -> bool:
-    """A repeated element ({0,n}, *, ?) that stands for intervening words, not a word of the cue."""
+    """A repeated element ({0,n}, *, a bare ?) that stands for intervening words, not a word of the cue.
+
+    An optional element that names its word ({LOWER: not, OP: "?"}) is part of the cue: a negation
+    it matches belongs to the pattern ("whether or not to log in"), not to the sentence.
+    """
     op = element.get("OP", "1")
-    return op in ("*", "?") or op.startswith("{")
+    return op == "*" or op.startswith("{") or (op == "?" and set(element) == {"OP"})
 
 
 def pattern_problems(spec: dict) -> list[str]:
@@ -209,6 +213,7 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "defaults": defaults,
         "scope": cues["scope"],
         "stop": frozenset(lang_cues["stop"]),
+        "after_stop": frozenset(lang_cues.get("after_stop", ())),
         "clause_relations": frozenset(cues["scope"].get("clause_relations", ())),
     }
     return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config)

@@ -112,8 +112,12 @@ def _window_clear(doc, a: int, b: int, limit: int, stops: frozenset) -> bool:
     return words <= limit
 
 
-def _governing(doc, cue_spans, s: int, e: int, gap_tokens: set[int], scope: dict, stops) -> list[tuple[int, int]]:
-    """The cue spans that govern the trigger doc[s:e] by position."""
+def _governing(doc, cue_spans, s: int, e: int, gap_tokens: set[int], scope: dict, stops, after_stops=frozenset()) -> list[tuple[int, int]]:
+    """The cue spans that govern the trigger doc[s:e] by position.
+
+    After the trigger a coordinator also ends the window: in "paid by Lyft and not by the rider" the
+    negation opens a second phrase and leaves the first one standing.
+    """
     out = []
     for cs, ce in cue_spans:
         if cs >= s and ce <= e:
@@ -123,7 +127,7 @@ def _governing(doc, cue_spans, s: int, e: int, gap_tokens: set[int], scope: dict
             if _window_clear(doc, ce, s, scope["before"], stops):
                 out.append((cs, ce))
         elif cs >= e:
-            if _window_clear(doc, e, cs, scope["after"], stops):
+            if _window_clear(doc, e, cs, scope["after"], stops | after_stops):
                 out.append((cs, ce))
         elif cs < s < ce:
             out.append((cs, ce))
@@ -251,7 +255,7 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             own_negation = any(cs >= s and ce <= e and cs not in gaps for cs, ce in all_negations)
             negs = []
             if pi.negation != "ignore" and not own_negation:
-                negs = _governing(doc, cues["negation"], s, e, gaps, scope["negation"], stops)
+                negs = _governing(doc, cues["negation"], s, e, gaps, scope["negation"], stops, cfg["after_stop"])
             if not own_negation and pi.negation != "ignore" and any(s > cut for cut in lead_cuts):
                 continue
             if ind.polarity in ("+", "0") and any(s > cut for cut in lead_permits):
