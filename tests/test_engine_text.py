@@ -253,3 +253,31 @@ def test_a_stray_parenthesis_is_not_a_lost_ligature():
 def test_a_conditional_lead_is_not_a_denial():
     assert "deactivation_power" in found("en", "If you do not comply with these terms: we may terminate your account.")
     assert "deactivation_power" in found("fr", "Si le Chauffeur ne respecte pas la charte : la plateforme peut suspendre son compte.")
+
+
+_ORDINARY = [  # what any platform's terms say besides the work itself: no subordination in them
+    ("en", "The Customer may cancel a booking free of charge up to 24 hours before the start time."),
+    ("en", "You may close your account at any time from the settings page."),
+    ("en", "These Terms are governed by the laws of England and Wales."),
+    ("en", "Customers can see the estimated arrival time of their order in the app."),
+    ("en", "The app may not be available during scheduled maintenance."),
+    ("en", "Either party may terminate this Agreement on 30 days' written notice."),
+    ("en", "The Customer may rate the restaurant after each order."),
+    ("en", "Riders can track their order in real time in the app."),
+    ("en", "You may use your own vehicle, bicycle or scooter for deliveries."),
+    ("en", "We do not monitor your location when you are offline."),
+    ("fr", "Vous pouvez supprimer votre compte à tout moment depuis votre espace personnel."),
+    ("fr", "Le Client peut suivre sa commande en temps réel dans l'application."),
+    ("fr", "Chaque partie peut résilier le contrat moyennant un préavis de 30 jours."),
+    ("fr", "Le Client peut noter le restaurant après chaque commande."),
+    ("fr", "Le livreur utilise son propre vélo ou scooter pour effectuer les livraisons."),
+    ("fr", "La plateforme ne suit pas la position du livreur lorsqu'il est déconnecté."),
+    ("fr", "Le site peut être momentanément indisponible pour des raisons de maintenance."),
+    ("fr", "La Société peut modifier les fonctionnalités de l'application afin de l'améliorer."),
+]
+
+
+@pytest.mark.parametrize("lang, text", _ORDINARY)
+def test_ordinary_clauses_state_no_subordination(lang, text):
+    positive = {i for i, ind in RULES.indicators.items() if ind.polarity == "+"}
+    assert not positive & set(found(lang, text))
