@@ -153,3 +153,9 @@ def test_token_pattern_errors_are_named_by_validate_only(folder):
     problems = as_strings(validate_rules(folder))
     assert any(p.startswith("indicators/penalty_system.yaml:patterns.en[0] (strikes_warnings_fines):") for p in problems), problems
     load_rules(folder)  # the fast path does not import spaCy nor check token patterns
+
+
+def test_a_pattern_id_used_twice_is_named(folder):
+    edit(folder / "indicators" / "penalty_system.yaml", "- id: reduced_visibility", "- id: strikes_warnings_fines")
+    problems = as_strings(validate_rules(folder))
+    assert any("(strikes_warnings_fines): id used twice in patterns.en" in p for p in problems), problems

@@ -153,10 +153,14 @@ def pattern_problems(spec: dict) -> list[str]:
         if not isinstance(langs, dict):
             continue
         for lang, items in langs.items():
+            seen: set[str] = set()
             for n, item in enumerate(items if isinstance(items, list) else []):
                 if not isinstance(item, dict):
                     continue
                 where = f"{block}.{lang}[{n}] ({item.get('id', '?')})"
+                if item.get("id") in seen:
+                    problems.append(f"{where}: id used twice in {block}.{lang}; a finding names its rule by this id")
+                seen.add(item.get("id"))
                 if "tokens" in item:
                     for err in validate_token_pattern(item["tokens"]):
                         problems.append(f"{where}: {err}")
