@@ -159,3 +159,10 @@ def test_a_pattern_id_used_twice_is_named(folder):
     edit(folder / "indicators" / "penalty_system.yaml", "- id: reduced_visibility", "- id: strikes_warnings_fines")
     problems = as_strings(validate_rules(folder))
     assert any("(strikes_warnings_fines): id used twice in patterns.en" in p for p in problems), problems
+
+
+def test_a_gap_too_wide_for_the_matcher_is_named(folder):
+    """A {0,30} gap made `rules test` take all the machine's memory before it was refused here."""
+    edit(folder / "indicators" / "penalty_system.yaml", '{OP: "{0,3}"}', '{OP: "{0,30}"}')
+    problems = as_strings(validate_rules(folder))
+    assert any("penalty_system.yaml:patterns" in p and "gap of 30 tokens is wider than 20" in p for p in problems), problems

@@ -143,6 +143,18 @@ def _is_gap(element: dict) -> bool:
     return op == "*" or op.startswith("{") or (op == "?" and set(element) == {"OP"})
 
 
+MAX_GAP = 20
+
+
+def _gap_width(element: dict) -> int:
+    """The most tokens a {n,m} element may take (0 for anything else)."""
+    op = str(element.get("OP", ""))
+    if op.startswith("{") and op.endswith("}") and "," in op:
+        high = op[1:-1].split(",")[1].strip()
+        return int(high) if high.isdigit() else 0
+    return 0
+
+
 def pattern_problems(spec: dict) -> list[str]:
     """Every problem in one indicator's patterns and counter-cues, checked with spaCy's own schema."""
     from spacy.schemas import validate_token_pattern
@@ -164,6 +176,10 @@ def pattern_problems(spec: dict) -> list[str]:
                 if "tokens" in item:
                     for err in validate_token_pattern(item["tokens"]):
                         problems.append(f"{where}: {err}")
+                    widest = max((_gap_width(el) for el in item["tokens"] if isinstance(el, dict)), default=0)
+                    if widest > MAX_GAP:
+                        problems.append(f"{where}: a gap of {widest} tokens is wider than {MAX_GAP}; spaCy's Matcher "
+                                        "follows every way of filling it, which costs gigabytes; split the pattern")
                     if lang == "fr" and "LEMMA" in str(item["tokens"]):
                         problems.append(f"{where}: LEMMA is not available in the French cheap pass; use LOWER")
     return problems
