@@ -190,15 +190,16 @@ class DocumentAnalysis:
     language: str
     clauses: int
     date: str | None
+    audience: str = "workers"  # or "customers": rider terms, where "you" is not the worker
 
     def summary(self) -> dict[str, Any]:
         return {"path": self.source.path, "sha256": self.source.sha256, "language": self.language,
-                "date": self.date, "clauses": self.clauses}
+                "date": self.date, "clauses": self.clauses, "audience": self.audience}
 
 
 def analyze_document(path: str | Path, rules, *, ocr: bool = False) -> DocumentAnalysis:
     """Parse one terms document, check its language and detect its text findings."""
-    from .engine import detect_text
+    from .engine import detect_text, document_audience
     from .parsers import parse_document
 
     doc = parse_document(path, ocr=ocr)
@@ -206,7 +207,7 @@ def analyze_document(path: str | Path, rules, *, ocr: bool = False) -> DocumentA
     meta = doc.metadata or {}
     date = meta.get("stated_date") or meta.get("recorded_date") or meta.get("date")
     return DocumentAnalysis(doc.source, detect_text(doc, rules), doc.language, len(doc.clauses),
-                            str(date)[:10] if date else None)
+                            str(date)[:10] if date else None, document_audience(doc.text, doc.language, rules))
 
 
 def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (), *, rules=None,

@@ -153,3 +153,15 @@ def test_invalid_rules_folder_exits_3(tmp_path, capsys):
 def test_help_has_an_example():
     r = invoke("analyze", "--help")
     assert r.exit_code == 0 and "requalify analyze corpus/demo --out out/demo" in r.output
+
+
+def test_terms_addressed_to_customers_are_named_so_in_the_dossier(tmp_path):
+    terms = tmp_path / "cgu-passagers.md"
+    terms.write_text("# CGU\n\n" + "Les « Prestataires Tiers » sont des chauffeurs tiers. " * 12
+                     + "\n\nVotre compte est personnel et vous ne pouvez pas le céder à un tiers.\n", encoding="utf-8")
+    result = invoke("analyze", "--tos", terms, "--format", "json,md", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "assessment.json").read_text(encoding="utf-8"))
+    assert [d["audience"] for d in data["case"]["documents"]] == ["customers"]
+    assert not data["indicators"]["personal_performance_required"]["present"]
+    assert "s'adressent aux clients de la plateforme" in (tmp_path / "out" / "dossier.md").read_text(encoding="utf-8")

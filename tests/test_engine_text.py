@@ -281,3 +281,32 @@ _ORDINARY = [  # what any platform's terms say besides the work itself: no subor
 def test_ordinary_clauses_state_no_subordination(lang, text):
     positive = {i for i, ind in RULES.indicators.items() if ind.polarity == "+"}
     assert not positive & set(found(lang, text))
+
+
+def _rider_terms(mentions: int) -> str:
+    return ("# Conditions d'utilisation\n\n"
+            + "Les « Prestataires Tiers » sont des tiers. " * mentions
+            + "\n\nVotre compte est personnel et vous ne pouvez pas le céder à un tiers.\n\n"
+            + "Uber se réserve le droit de modifier les présentes Conditions à tout moment.\n\n"
+            + "Nous pouvons suspendre votre compte à tout moment.\n\n"
+            + "Les chauffeurs sont des prestataires indépendants.\n\n"
+            + "Les services de transport sont fournis sous la marque UBER.\n")
+
+
+def test_customer_terms_keep_only_the_facts_that_name_the_workers(tmp_path):
+    """Rider terms say "your account is personal" of the rider: no finding about the worker."""
+    path = tmp_path / "cgu.md"
+    path.write_text(_rider_terms(10), encoding="utf-8")
+    doc = parse_document(path)
+    got = {f.indicator for f in detect_text(doc, RULES)}
+    assert {"personal_performance_required", "unilateral_terms_change", "deactivation_power"}.isdisjoint(got), got
+    assert {"platform_brand_service", "independent_status_label"} <= got, got
+    from requalify.engine import document_audience
+    assert document_audience(doc.text, "fr", RULES) == "customers"
+
+
+def test_a_few_mentions_of_third_parties_leave_the_terms_the_workers(tmp_path):
+    path = tmp_path / "cgu.md"
+    path.write_text(_rider_terms(9), encoding="utf-8")
+    got = {f.indicator for f in detect_text(parse_document(path), RULES)}
+    assert {"personal_performance_required", "unilateral_terms_change", "deactivation_power"} <= got, got

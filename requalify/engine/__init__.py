@@ -8,7 +8,7 @@ from __future__ import annotations
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 
-__all__ = ["SUPPORTED_LANGUAGES", "detect_text", "get_nlp", "run_rule_examples", "pattern_problems"]
+__all__ = ["SUPPORTED_LANGUAGES", "detect_text", "document_audience", "get_nlp", "run_rule_examples", "pattern_problems"]
 
 
 def detect_text(doc, rules):
@@ -16,6 +16,13 @@ def detect_text(doc, rules):
     from .text import detect_text as _detect
 
     return _detect(doc, rules)
+
+
+def document_audience(text: str, lang: str, rules) -> str:
+    """``customers`` for terms addressed to the workers' customers (rider terms), else ``workers``."""
+    from .audience import document_audience as _audience
+
+    return _audience(text, lang, rules)
 
 
 def run_rule_examples(rules, indicator: str | None = None):

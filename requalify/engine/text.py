@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..model import Document, Evidence, Location
 from ._compile import COUNTER, CUE, TRIGGER, Compiled, compile_rules, text_indicators
 from ._nlp import SUPPORTED_LANGUAGES, check_language, get_nlp, parse
+from .audience import CUSTOMERS, about_worker, document_audience, names_workers
 
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
 _CLOSERS = frozenset({"»", ")", '"', "'", "”", "]"})
@@ -433,7 +434,11 @@ class MatchingView:
 
 
 def detect_text(doc: Document, rules) -> list[Evidence]:
-    """Text findings of ``doc`` under ``rules``, one per (indicator, sentence), in reading order."""
+    """Text findings of ``doc`` under ``rules``, one per (indicator, sentence), in reading order.
+
+    In terms addressed to the workers' customers (see ``audience``), a fact about the worker
+    counts only where the sentence names the workers: "your account is personal" is the rider's.
+    """
     check_language(doc.language, doc.source.path)
     comp = compiled(rules, doc.language)
     found: list[Evidence] = []
@@ -442,11 +447,14 @@ def detect_text(doc: Document, rules) -> list[Evidence]:
     for c in doc.clauses:
         start = view.to_view(c.char_start)
         blocks.append((start, view.text[start:view.to_view(c.char_start + len(c.text))], c.heading))
+    for_customers = document_audience(doc.text, doc.language, rules) == CUSTOMERS
     for hit, vs, ve, heading in scan_blocks(comp, blocks):
         cs, ce = view.to_source(vs, ve)
         ind = comp.indicators[hit.indicator]
         while ce > cs and doc.text[ce - 1].isspace():
             ce -= 1
+        if for_customers and about_worker(ind) and not names_workers(doc.text[cs:ce], doc.language, rules):
+            continue
         found.append(
             Evidence(
                 indicator=hit.indicator,

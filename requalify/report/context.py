@@ -99,6 +99,8 @@ class _Builder:
         return t("exhibit_list", items=", ".join(map(str, numbers[:-1])), last=numbers[-1])
 
     def _exhibits(self) -> list[dict[str, Any]]:
+        for_customers = {d.get("sha256") for d in (self.a.case or {}).get("documents") or []
+                         if d.get("audience") == "customers"}
         out = []
         for n, f in enumerate(self.a.inputs, 1):
             out.append({
@@ -111,6 +113,7 @@ class _Builder:
                 "format": f.format,
                 "sha256": f.sha256,
                 "size": format_size(f.size, self.lang),
+                "note": self.t.audience_customers if f.sha256 in for_customers else "",
             })
         return out
 
