@@ -310,3 +310,25 @@ def test_a_few_mentions_of_third_parties_leave_the_terms_the_workers(tmp_path):
     path.write_text(_rider_terms(9), encoding="utf-8")
     got = {f.indicator for f in detect_text(parse_document(path), RULES)}
     assert {"personal_performance_required", "unilateral_terms_change", "deactivation_power"} <= got, got
+
+
+@pytest.mark.parametrize("lang, text, indicator", [
+    ("fr", "Le Restaurant est libre d'accepter ou de refuser une commande.", "freedom_to_refuse"),
+    ("fr", "Pour passer commande, le Client doit être connecté à son compte.", "connection_requirement"),
+    ("en", "Customers may use other food delivery apps and are not required to order exclusively through the Platform.",
+     "multi_apping_allowed"),
+    ("en", "Merchants must be registered companies with a valid trade registration number to open a store.",
+     "self_employment_required"),
+])
+def test_another_party_as_subject_binds_that_party_not_the_worker(lang, text, indicator):
+    assert indicator not in found(lang, text)
+
+
+@pytest.mark.parametrize("lang, text, indicator", [
+    ("fr", "Le Livreur est libre d'accepter ou de refuser une commande.", "freedom_to_refuse"),
+    ("en", "Customers rate the driver after each trip.", "customer_rating"),  # subject: any
+    ("en", "The customer's rating may lead us to deactivate the driver's account.", "deactivation_power"),
+    ("en", "Your own customers may book you directly, outside the platform.", "own_clientele_allowed"),
+])
+def test_the_worker_or_a_fact_of_any_party_is_still_found(lang, text, indicator):
+    assert indicator in found(lang, text)

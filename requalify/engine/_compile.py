@@ -235,5 +235,8 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "stop": frozenset(lang_cues["stop"]),
         "after_stop": frozenset(lang_cues.get("after_stop", ())),
         "clause_relations": frozenset(cues["scope"].get("clause_relations", ())),
+        "determiners": frozenset(fold(w).lower() for w in lang_cues.get("determiners", ())),
+        "other_parties": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("other_parties", ())),
+        "worker_nouns": frozenset(t.lower_ for w in lang_cues.get("worker_nouns", ()) for t in nlp.make_doc(fold(w))),
     }
     return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config)

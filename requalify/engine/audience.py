@@ -45,6 +45,6 @@ def names_workers(sentence: str, lang: str, rules) -> bool:
     return regex is not None and regex.search(fold(sentence).lower()) is not None
 
 
-def about_worker(indicator) -> bool:
-    """Whether an indicator states a fact about the person the terms address (the default)."""
-    return ((indicator.spec or {}).get("about") or "worker") == "worker"
+def binds_worker(indicator) -> bool:
+    """Whether an indicator's fact binds the worker (the default), rather than being stated of any party."""
+    return ((indicator.spec or {}).get("subject") or "worker") == "worker"

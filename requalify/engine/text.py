@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..model import Document, Evidence, Location
 from ._compile import COUNTER, CUE, TRIGGER, Compiled, compile_rules, text_indicators
 from ._nlp import SUPPORTED_LANGUAGES, check_language, get_nlp, parse
-from .audience import CUSTOMERS, about_worker, document_audience, names_workers
+from .audience import CUSTOMERS, binds_worker, document_audience, names_workers
 
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
 _CLOSERS = frozenset({"»", ")", '"', "'", "”", "]"})
@@ -169,6 +169,42 @@ def _lead_negations(doc, negations, s: int, e: int, cuts: list[int], limit: int,
     return out
 
 
+_CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "'s", "’s", "'", "’"})
+
+
+def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
+    """Whether the sentence doc[s:e] has another party as its subject ("Le Client peut...").
+
+    The subject is looked for at the head of the sentence, numbering and markup skipped, and after
+    a short opening phrase ("Pour passer commande, le Client doit..."): an optional determiner and
+    at most one other word may stand before the party. "The customer's rating" and "les clients du
+    livreur" are not that party's own sentence.
+    """
+    if not cfg.get("other_parties"):
+        return False
+    t = s
+    while t < e and (doc[t].is_punct or doc[t].like_num or doc[t].is_space or len(doc[t].text) == 1 and not doc[t].is_alpha):
+        t += 1
+    heads = [t] + [c + 1 for c in range(t, min(e, t + 12)) if doc[c].text == ","][:1]
+    return any(_party_at(doc, h, e, cfg) for h in heads)
+
+
+def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
+    if t < e and doc[t].lower_ in cfg["determiners"]:
+        t += 1
+    for start in (t, t + 1):
+        for party in cfg["other_parties"]:
+            end = start + len(party)
+            if end <= e and tuple(doc[k].lower_ for k in range(start, end)) == party:
+                after = [doc[k].lower_ for k in range(end, min(e, end + 4))]
+                if after and after[0] in ("'s", "’s", "'", "’"):
+                    return False
+                if after and after[0] in _CONNECTORS and cfg["worker_nouns"].intersection(after[1:]):
+                    return False
+                return True
+    return False
+
+
 def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
     """Every (indicator, sentence) finding in ``text``, best cue per pair.
 
@@ -241,11 +277,17 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             lead_cuts = _lead_negations(doc, cues["negation"], ss, se, cuts, scope["negation"]["before"], stops)
             lead_permits = _lead_negations(doc, cues["permission"], ss, se, cuts, scope["negation"]["before"], stops)
         parsed = None
+        other_subject = None
         best: dict[str, Hit] = {}
         for pi, s, e, al in triggers:
             ind = comp.indicators[pi.name]
             if pi.name in counters:
                 continue
+            if binds_worker(ind):
+                if other_subject is None:
+                    other_subject = _other_party_subject(doc, ss, se, cfg)
+                if other_subject:
+                    continue
             if pi.requires and not cues[pi.requires]:
                 continue
             gaps: set[int] = set()
@@ -453,7 +495,7 @@ def detect_text(doc: Document, rules) -> list[Evidence]:
         ind = comp.indicators[hit.indicator]
         while ce > cs and doc.text[ce - 1].isspace():
             ce -= 1
-        if for_customers and about_worker(ind) and not names_workers(doc.text[cs:ce], doc.language, rules):
+        if for_customers and binds_worker(ind) and not names_workers(doc.text[cs:ce], doc.language, rules):
             continue
         found.append(
             Evidence(
