@@ -329,6 +329,8 @@ def test_another_party_as_subject_binds_that_party_not_the_worker(lang, text, in
     ("en", "Customers rate the driver after each trip.", "customer_rating"),  # subject: any
     ("en", "The customer's rating may lead us to deactivate the driver's account.", "deactivation_power"),
     ("en", "Your own customers may book you directly, outside the platform.", "own_clientele_allowed"),
+    ("en", "Rider information shared with Driver: as part of surfacing the ride request, we share with the Driver "
+           "the Rider's pickup and destination.", "task_info_before_acceptance"),
 ])
 def test_the_worker_or_a_fact_of_any_party_is_still_found(lang, text, indicator):
     assert indicator in found(lang, text)

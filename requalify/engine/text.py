@@ -177,8 +177,8 @@ def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
 
     The subject is looked for at the head of the sentence, numbering and markup skipped, and after
     a short opening phrase ("Pour passer commande, le Client doit..."): an optional determiner and
-    at most one other word may stand before the party. "The customer's rating" and "les clients du
-    livreur" are not that party's own sentence.
+    at most one other word may stand before the party. "The customer's rating", "les clients du
+    livreur" and "Rider information" are not that party's own sentence.
     """
     if not cfg.get("other_parties"):
         return False
@@ -197,7 +197,7 @@ def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
             end = start + len(party)
             if end <= e and tuple(doc[k].lower_ for k in range(start, end)) == party:
                 after = [doc[k].lower_ for k in range(end, min(e, end + 4))]
-                if after and after[0] in ("'s", "’s", "'", "’"):
+                if after and (after[0] in ("'s", "’s", "'", "’") or after[0] in cfg["compound_heads"]):
                     return False
                 if after and after[0] in _CONNECTORS and cfg["worker_nouns"].intersection(after[1:]):
                     return False
