@@ -315,6 +315,8 @@ def test_a_few_mentions_of_third_parties_leave_the_terms_the_workers(tmp_path):
 @pytest.mark.parametrize("lang, text, indicator", [
     ("fr", "Le Restaurant est libre d'accepter ou de refuser une commande.", "freedom_to_refuse"),
     ("fr", "Pour passer commande, le Client doit être connecté à son compte.", "connection_requirement"),
+    ("fr", "Lorsqu'il réserve un véhicule de catégorie Van, il appartient au Client de vérifier que le nombre de "
+           "places correspond à celui des passagers.", "appearance_equipment_rules"),
     ("en", "Customers may use other food delivery apps and are not required to order exclusively through the Platform.",
      "multi_apping_allowed"),
     ("en", "Merchants must be registered companies with a valid trade registration number to open a store.",

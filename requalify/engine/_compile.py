@@ -239,5 +239,6 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "other_parties": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("other_parties", ())),
         "worker_nouns": frozenset(t.lower_ for w in lang_cues.get("worker_nouns", ()) for t in nlp.make_doc(fold(w))),
         "compound_heads": frozenset(fold(w).lower() for w in lang_cues.get("compound_heads", ())),
+        "subject_openers": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("subject_openers", ())),
     }
     return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config)

@@ -175,8 +175,9 @@ _CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "'s", "’s", "'", "’"
 def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
     """Whether the sentence doc[s:e] has another party as its subject ("Le Client peut...").
 
-    The subject is looked for at the head of the sentence, numbering and markup skipped, and after
-    a short opening phrase ("Pour passer commande, le Client doit..."): an optional determiner and
+    The subject is looked for at the head of the sentence, numbering and markup skipped, after a
+    short opening phrase ("Pour passer commande, le Client doit...") and after an opener of the
+    rules ("il appartient au Client de..."): an optional determiner and
     at most one other word may stand before the party. "The customer's rating", "les clients du
     livreur" and "Rider information" are not that party's own sentence.
     """
@@ -186,6 +187,12 @@ def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
     while t < e and (doc[t].is_punct or doc[t].like_num or doc[t].is_space or len(doc[t].text) == 1 and not doc[t].is_alpha):
         t += 1
     heads = [t] + [c + 1 for c in range(t, min(e, t + 12)) if doc[c].text == ","][:1]
+    lowers = [doc[k].lower_ for k in range(t, min(e, t + 20))]
+    for opener in cfg.get("subject_openers", ()):
+        for k in range(len(lowers) - len(opener) + 1):
+            if tuple(lowers[k:k + len(opener)]) == opener:
+                heads.append(t + k + len(opener))
+                break
     return any(_party_at(doc, h, e, cfg) for h in heads)
 
 
