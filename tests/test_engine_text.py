@@ -321,6 +321,8 @@ def test_a_few_mentions_of_third_parties_leave_the_terms_the_workers(tmp_path):
      "multi_apping_allowed"),
     ("en", "Merchants must be registered companies with a valid trade registration number to open a store.",
      "self_employment_required"),
+    ("en", "The Company's senior managers are bound by a non-compete covenant set out in their employment contracts.",
+     "exclusivity_non_compete"),
 ])
 def test_another_party_as_subject_binds_that_party_not_the_worker(lang, text, indicator):
     assert indicator not in found(lang, text)

@@ -199,6 +199,8 @@ def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
 def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
     if t < e and doc[t].lower_ in cfg["determiners"]:
         t += 1
+    if t + 1 < e and doc[t + 1].lower_ in ("'s", "’s"):
+        t += 2
     for start in (t, t + 1):
         for party in cfg["other_parties"]:
             end = start + len(party)
