@@ -166,3 +166,11 @@ def test_a_gap_too_wide_for_the_matcher_is_named(folder):
     edit(folder / "indicators" / "penalty_system.yaml", '{OP: "{0,3}"}', '{OP: "{0,30}"}')
     problems = as_strings(validate_rules(folder))
     assert any("penalty_system.yaml:patterns" in p and "gap of 30 tokens is wider than 20" in p for p in problems), problems
+
+
+def test_an_elided_french_word_is_named(folder):
+    """'s'interdit' is two tokens in French ("s'" + "interdit"): as one value it never matches."""
+    path = folder / "indicators" / "exclusivity_non_compete.yaml"
+    edit(path, '"^(interdit|interdiction|', '"^(s\'interdit|interdit|interdiction|')
+    problems = as_strings(validate_rules(folder))
+    assert any("exclusivity_non_compete.yaml:patterns.fr" in p and "'s'interdit' never matches" in p for p in problems), problems

@@ -8,6 +8,7 @@ which of its elements were wildcards (gaps) when it looks for a negation inside 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -144,6 +145,22 @@ def _is_gap(element: dict) -> bool:
 
 
 MAX_GAP = 20
+_ELIDED = re.compile(r"(?<![\w'’])(?:[ldsnjmtc]|qu)['’][a-zà-ÿ]")
+
+
+def _elided_words(element: dict) -> list[str]:
+    """Values of a French token element that glue an elision to its word ("s'interdit").
+
+    The French tokenizer splits them ("s'" + "interdit"), so such a value never matches a token.
+    """
+    low = element.get("LOWER")
+    values = [low] if isinstance(low, str) else []
+    if isinstance(low, dict):
+        values = [v for v in low.get("IN") or [] if isinstance(v, str)]
+        regex = low.get("REGEX")
+        if isinstance(regex, str):
+            values += [alt for alt in re.split(r"[|()^$]", regex) if alt]
+    return [v for v in values if _ELIDED.search(v)]
 
 
 def _gap_width(element: dict) -> int:
@@ -180,6 +197,10 @@ def pattern_problems(spec: dict) -> list[str]:
                     if widest > MAX_GAP:
                         problems.append(f"{where}: a gap of {widest} tokens is wider than {MAX_GAP}; spaCy's Matcher "
                                         "follows every way of filling it, which costs gigabytes; split the pattern")
+                    if lang == "fr":
+                        for word in (w for el in item["tokens"] if isinstance(el, dict) for w in _elided_words(el)):
+                            problems.append(f"{where}: '{word}' never matches: the French tokenizer splits the "
+                                            "elision from its word; match the word alone")
                     if lang == "fr" and "LEMMA" in str(item["tokens"]):
                         problems.append(f"{where}: LEMMA is not available in the French cheap pass; use LOWER")
     return problems
