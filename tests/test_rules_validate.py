@@ -174,3 +174,11 @@ def test_an_elided_french_word_is_named(folder):
     edit(path, '"^(interdit|interdiction|', '"^(s\'interdit|interdit|interdiction|')
     problems = as_strings(validate_rules(folder))
     assert any("exclusivity_non_compete.yaml:patterns.fr" in p and "'s'interdit' never matches" in p for p in problems), problems
+
+
+def test_an_english_lemma_no_word_has_is_named(folder):
+    """'paid' is no word's lemma (the lookup gives 'pay'): as a LEMMA value it never matches."""
+    path = folder / "indicators" / "penalty_system.yaml"
+    edit(path, "{LEMMA: {IN: [charge, impose,", "{LEMMA: {IN: [paid, charge, impose,")
+    problems = as_strings(validate_rules(folder))
+    assert any("penalty_system.yaml:patterns.en" in p and "LEMMA 'paid' never matches" in p for p in problems), problems

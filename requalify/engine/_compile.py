@@ -172,6 +172,23 @@ def _gap_width(element: dict) -> int:
     return 0
 
 
+@lru_cache(maxsize=1)
+def _english_lemmas() -> tuple[Any, frozenset]:
+    from ._nlp import get_nlp
+
+    table = get_nlp("en").get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    return table, frozenset(table.values())
+
+
+def _dead_lemmas(element: dict) -> list[tuple[str, str]]:
+    """LEMMA values of an English token element that no word has as its lemma ("paid": its lemma is "pay")."""
+    lemma = element.get("LEMMA")
+    values = [lemma] if isinstance(lemma, str) else [v for v in (lemma or {}).get("IN") or [] if isinstance(v, str)] \
+        if isinstance(lemma, (str, dict)) else []
+    table, lemmas = _english_lemmas()
+    return [(v, table.get(v, v)) for v in values if table.get(v, v) != v and v not in lemmas]
+
+
 def pattern_problems(spec: dict) -> list[str]:
     """Every problem in one indicator's patterns and counter-cues, checked with spaCy's own schema."""
     from spacy.schemas import validate_token_pattern
@@ -197,6 +214,10 @@ def pattern_problems(spec: dict) -> list[str]:
                     if widest > MAX_GAP:
                         problems.append(f"{where}: a gap of {widest} tokens is wider than {MAX_GAP}; spaCy's Matcher "
                                         "follows every way of filling it, which costs gigabytes; split the pattern")
+                    if lang == "en":
+                        for word, lemma in (d for el in item["tokens"] if isinstance(el, dict) for d in _dead_lemmas(el)):
+                            problems.append(f"{where}: LEMMA '{word}' never matches: no word has it as its lemma "
+                                            f"(its own lemma is '{lemma}'); list '{lemma}'")
                     if lang == "fr":
                         for word in (w for el in item["tokens"] if isinstance(el, dict) for w in _elided_words(el)):
                             problems.append(f"{where}: '{word}' never matches: the French tokenizer splits the "
