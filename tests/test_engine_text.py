@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from requalify.engine import SUPPORTED_LANGUAGES, detect_text, get_nlp
 from requalify.engine.text import detect_sentence, scan, compiled
@@ -338,3 +340,20 @@ def test_another_party_as_subject_binds_that_party_not_the_worker(lang, text, in
 ])
 def test_the_worker_or_a_fact_of_any_party_is_still_found(lang, text, indicator):
     assert indicator in found(lang, text)
+
+
+_WORDS = ["le", "la", "les", "l'", "Client", "clients", "du", "de", "Livreur", "'s", "The", "Company", "customer",
+          "customers", "rider", "information", "may", "peut", "doit", "not", "pas", "ne", "suspend", "suspendre",
+          "account", "compte", "refuse", "refus", "déconnexion", ",", ";", ":", ".", "-", "*", "1.2", "(a)", "«",
+          "»", "il", "appartient", "au", "Prestataires", "Tiers", "our", "shareholders", "\n", "’", "!"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lang=st.sampled_from(["fr", "en"]), words=st.lists(st.sampled_from(_WORDS) | st.text(max_size=6), max_size=40))
+def test_any_word_salad_scans_without_error_and_within_the_text(lang, words):
+    """The head-of-sentence subject reading and the cue windows never step outside a sentence."""
+    text = " ".join(words)
+    comp = compiled(RULES, lang)
+    for hit in scan(comp, text):
+        assert 0 <= hit.sent_start < hit.sent_end <= len(text)
+        assert hit.indicator in RULES.indicators
