@@ -206,8 +206,9 @@ def analyze_document(path: str | Path, rules, *, ocr: bool = False) -> DocumentA
     check_document_language(doc)
     meta = doc.metadata or {}
     date = meta.get("stated_date") or meta.get("recorded_date") or meta.get("date")
-    return DocumentAnalysis(doc.source, detect_text(doc, rules), doc.language, len(doc.clauses),
-                            str(date)[:10] if date else None, document_audience(doc.text, doc.language, rules))
+    audience = document_audience(doc.text, doc.language, rules)
+    return DocumentAnalysis(doc.source, detect_text(doc, rules, audience), doc.language, len(doc.clauses),
+                            str(date)[:10] if date else None, audience)
 
 
 def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (), *, rules=None,

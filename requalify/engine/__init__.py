@@ -11,11 +11,11 @@ SUPPORTED_LANGUAGES = ("fr", "en")
 __all__ = ["SUPPORTED_LANGUAGES", "detect_text", "document_audience", "get_nlp", "run_rule_examples", "pattern_problems"]
 
 
-def detect_text(doc, rules):
+def detect_text(doc, rules, audience: str | None = None):
     """Text findings of a Document: one Evidence per (indicator, sentence), in reading order."""
     from .text import detect_text as _detect
 
-    return _detect(doc, rules)
+    return _detect(doc, rules, audience)
 
 
 def document_audience(text: str, lang: str, rules) -> str:

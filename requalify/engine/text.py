@@ -175,11 +175,11 @@ _CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "'s", "’s", "'", "’"
 def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
     """Whether the sentence doc[s:e] has another party as its subject ("Le Client peut...").
 
-    The subject is looked for at the head of the sentence, numbering and markup skipped, after a
+    The subject is looked for at the head of the sentence (numbering and markup skipped), after a
     short opening phrase ("Pour passer commande, le Client doit...") and after an opener of the
-    rules ("il appartient au Client de..."): an optional determiner and
-    at most one other word may stand before the party. "The customer's rating", "les clients du
-    livreur" and "Rider information" are not that party's own sentence.
+    rules ("il appartient au Client de..."). An optional determiner and at most one other word may
+    stand before the party. "The customer's rating", "les clients du livreur" and "Rider
+    information" are not that party's own sentence.
     """
     if not cfg.get("other_parties"):
         return False
@@ -484,11 +484,12 @@ class MatchingView:
         return self._orig_of[start], self._orig_of[end - 1] + 1 if end > start else self._orig_of[start]
 
 
-def detect_text(doc: Document, rules) -> list[Evidence]:
+def detect_text(doc: Document, rules, audience: str | None = None) -> list[Evidence]:
     """Text findings of ``doc`` under ``rules``, one per (indicator, sentence), in reading order.
 
-    In terms addressed to the workers' customers (see ``audience``), a fact about the worker
-    counts only where the sentence names the workers: "your account is personal" is the rider's.
+    In terms addressed to the workers' customers (see ``audience``; computed when not given), a
+    fact about the worker counts only where the sentence names the workers: "your account is
+    personal" is the rider's.
     """
     check_language(doc.language, doc.source.path)
     comp = compiled(rules, doc.language)
@@ -498,7 +499,8 @@ def detect_text(doc: Document, rules) -> list[Evidence]:
     for c in doc.clauses:
         start = view.to_view(c.char_start)
         blocks.append((start, view.text[start:view.to_view(c.char_start + len(c.text))], c.heading))
-    for_customers = document_audience(doc.text, doc.language, rules) == CUSTOMERS
+    audience = audience or document_audience(doc.text, doc.language, rules)
+    for_customers = audience == CUSTOMERS
     for hit, vs, ve, heading in scan_blocks(comp, blocks):
         cs, ce = view.to_source(vs, ve)
         ind = comp.indicators[hit.indicator]
