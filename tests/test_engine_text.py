@@ -334,6 +334,7 @@ def test_another_party_as_subject_binds_that_party_not_the_worker(lang, text, in
     ("fr", "Le Livreur est libre d'accepter ou de refuser une commande.", "freedom_to_refuse"),
     ("en", "Customers rate the driver after each trip.", "customer_rating"),  # subject: any
     ("en", "The customer's rating may lead us to deactivate the driver's account.", "deactivation_power"),
+    ("fr", "Les clients du Livreur restent sa propre clientèle, qu'il est libre de développer.", "own_clientele_allowed"),
     ("en", "Your own customers may book you directly, outside the platform.", "own_clientele_allowed"),
     ("en", "Rider information shared with Driver: as part of surfacing the ride request, we share with the Driver "
            "the Rider's pickup and destination.", "task_info_before_acceptance"),

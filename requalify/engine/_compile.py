@@ -183,8 +183,10 @@ def _english_lemmas() -> tuple[Any, frozenset]:
 def _dead_lemmas(element: dict) -> list[tuple[str, str]]:
     """LEMMA values of an English token element that no word has as its lemma ("paid": its lemma is "pay")."""
     lemma = element.get("LEMMA")
-    values = [lemma] if isinstance(lemma, str) else [v for v in (lemma or {}).get("IN") or [] if isinstance(v, str)] \
-        if isinstance(lemma, (str, dict)) else []
+    if isinstance(lemma, dict):
+        values = [v for v in lemma.get("IN") or [] if isinstance(v, str)]
+    else:
+        values = [lemma] if isinstance(lemma, str) else []
     table, lemmas = _english_lemmas()
     return [(v, table.get(v, v)) for v in values if table.get(v, v) != v and v not in lemmas]
 
@@ -281,6 +283,7 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "other_parties": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("other_parties", ())),
         "worker_nouns": frozenset(t.lower_ for w in lang_cues.get("worker_nouns", ()) for t in nlp.make_doc(fold(w))),
         "compound_heads": frozenset(fold(w).lower() for w in lang_cues.get("compound_heads", ())),
+        "connectors": frozenset(t.lower_ for w in lang_cues.get("connectors", ()) for t in nlp.make_doc(fold(w))),
         "subject_openers": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("subject_openers", ())),
     }
     return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config)

@@ -169,7 +169,7 @@ def _lead_negations(doc, negations, s: int, e: int, cuts: list[int], limit: int,
     return out
 
 
-_CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "'s", "’s", "'", "’"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
 
 def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
@@ -199,16 +199,16 @@ def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
 def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
     if t < e and doc[t].lower_ in cfg["determiners"]:
         t += 1
-    if t + 1 < e and doc[t + 1].lower_ in ("'s", "’s"):
+    if t + 1 < e and doc[t + 1].lower_ in _POSSESSIVE:
         t += 2
     for start in (t, t + 1):
         for party in cfg["other_parties"]:
             end = start + len(party)
             if end <= e and tuple(doc[k].lower_ for k in range(start, end)) == party:
                 after = [doc[k].lower_ for k in range(end, min(e, end + 4))]
-                if after and (after[0] in ("'s", "’s", "'", "’") or after[0] in cfg["compound_heads"]):
+                if after and (after[0] in _POSSESSIVE or after[0] in cfg["compound_heads"]):
                     return False
-                if after and after[0] in _CONNECTORS and cfg["worker_nouns"].intersection(after[1:]):
+                if after and after[0] in cfg["connectors"] and cfg["worker_nouns"].intersection(after[1:]):
                     return False
                 return True
     return False
