@@ -343,10 +343,39 @@ def test_the_worker_or_a_fact_of_any_party_is_still_found(lang, text, indicator)
     assert indicator in found(lang, text)
 
 
+@pytest.mark.parametrize("lang, text, indicator", [
+    ("fr", "Les utilisateurs peuvent demander la suppression de leur compte via les applications.", "deactivation_power"),
+    ("fr", "L'Utilisateur pourra à tout moment, et jusqu'à 3 mois avant la date d'échéance, demander la résiliation "
+           "de son compte.", "deactivation_power"),
+    ("en", "You can visit our Help Center to close your account.", "deactivation_power"),
+    ("en", "You also have the right to terminate the Agreement at any time before the changes take effect.",
+     "deactivation_power"),
+    ("en", "Users may be able to use the Lyft Platform to plan rides in a vehicle provided by a third party.",
+     "equipment_provided"),
+])
+def test_what_the_worker_may_do_is_not_a_power_of_the_platform(lang, text, indicator):
+    """`actor: platform`: the worker's own choice to close the account is no deactivation power."""
+    assert indicator not in found(lang, text)
+
+
+@pytest.mark.parametrize("lang, text, indicator", [
+    ("fr", "Vous pouvez voir votre compte suspendu en cas de fraude.", "deactivation_power"),
+    ("fr", "Vous pouvez contacter le support, et Uber peut suspendre votre compte en cas de fraude.",
+     "deactivation_power"),
+    ("en", "Your account may be deactivated if your rating falls.", "deactivation_power"),
+    ("en", "You may contact support at any time, but we may suspend your account without notice.", "deactivation_power"),
+    ("en", "You may stop using the Services at any time, but we may modify these Terms at any time at our sole "
+           "discretion.", "unilateral_terms_change"),
+])
+def test_what_the_worker_suffers_or_the_platform_may_do_after_them_is_still_found(lang, text, indicator):
+    assert indicator in found(lang, text)
+
+
 _WORDS = ["le", "la", "les", "l'", "Client", "clients", "du", "de", "Livreur", "'s", "The", "Company", "customer",
           "customers", "rider", "information", "may", "peut", "doit", "not", "pas", "ne", "suspend", "suspendre",
           "account", "compte", "refuse", "refus", "déconnexion", ",", ";", ":", ".", "-", "*", "1.2", "(a)", "«",
-          "»", "il", "appartient", "au", "Prestataires", "Tiers", "our", "shareholders", "\n", "’", "!"]
+          "»", "il", "appartient", "au", "Prestataires", "Tiers", "our", "shareholders", "\n", "’", "!", "you", "vous",
+          "Users", "can", "pourra", "be", "être", "voir", "deactivate", "désactiver", "résiliation"]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -285,5 +285,8 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "compound_heads": frozenset(fold(w).lower() for w in lang_cues.get("compound_heads", ())),
         "connectors": frozenset(t.lower_ for w in lang_cues.get("connectors", ()) for t in nlp.make_doc(fold(w))),
         "subject_openers": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("subject_openers", ())),
+        "worker_agents": frozenset(fold(w).lower() for w in lang_cues.get("worker_agents", ())),
+        "abilities": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("abilities", ())),
+        "undergoing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("undergoing", ())),
     }
     return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config)

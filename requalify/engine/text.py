@@ -183,6 +183,11 @@ def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
     """
     if not cfg.get("other_parties"):
         return False
+    return any(_party_at(doc, h, e, cfg) for h in _subject_heads(doc, s, e, cfg))
+
+
+def _subject_heads(doc, s: int, e: int, cfg: dict) -> list[int]:
+    """Where the subject of the sentence doc[s:e] may stand: its head, after a short opening phrase, after an opener."""
     t = s
     while t < e and (doc[t].is_punct or doc[t].like_num or doc[t].is_space or len(doc[t].text) == 1 and not doc[t].is_alpha):
         t += 1
@@ -193,7 +198,46 @@ def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
             if tuple(lowers[k:k + len(opener)]) == opener:
                 heads.append(t + k + len(opener))
                 break
-    return any(_party_at(doc, h, e, cfg) for h in heads)
+    return heads
+
+
+def _phrase_at(doc, t: int, e: int, phrases) -> int:
+    """The end of the first of ``phrases`` that starts at doc[t], or -1."""
+    for phrase in phrases:
+        end = t + len(phrase)
+        if end <= e and all(doc[t + j].lower_ == w for j, w in enumerate(phrase)):
+            return end
+    return -1
+
+
+def _own_act(doc, s: int, e: int, cfg: dict) -> tuple[int, int] | None:
+    """The tokens in which the worker is the one who may act ("Users may request the deletion of...").
+
+    The worker (``worker_agents``: an optional determiner and at most one word before it) stands at
+    a subject position and an ability follows within one word. The span runs from the ability to
+    the next ability or stop word other than a comma ("..., but your continued use after the
+    changes...", "if we change the terms") or the end of the sentence; it is None when what follows the ability is
+    suffered ("you may be deactivated", « vous pouvez voir votre compte suspendu »).
+    """
+    agents, abilities = cfg.get("worker_agents"), cfg.get("abilities")
+    if not agents or not abilities:
+        return None
+    for h in _subject_heads(doc, s, e, cfg):
+        t = h + 1 if h < e and doc[h].lower_ in cfg["determiners"] else h
+        agent = next((k for k in (t, t + 1) if k < e and doc[k].lower_ in agents), None)
+        if agent is None:
+            continue
+        for a in (agent + 1, agent + 2):
+            end = _phrase_at(doc, a, e, abilities)
+            if end < 0:
+                continue
+            if any(_phrase_at(doc, k, e, cfg["undergoing"]) >= 0 for k in range(end, min(e, end + 4))):
+                return None
+            stop = end
+            while stop < e and (doc[stop].lower_ not in cfg["stop"] or doc[stop].text == ",") and _phrase_at(doc, stop, e, abilities) < 0:
+                stop += 1
+            return end, stop
+    return None
 
 
 def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
@@ -286,7 +330,7 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             lead_cuts = _lead_negations(doc, cues["negation"], ss, se, cuts, scope["negation"]["before"], stops)
             lead_permits = _lead_negations(doc, cues["permission"], ss, se, cuts, scope["negation"]["before"], stops)
         parsed = None
-        other_subject = None
+        other_subject = own_act = None
         best: dict[str, Hit] = {}
         for pi, s, e, al in triggers:
             ind = comp.indicators[pi.name]
@@ -296,6 +340,11 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
                 if other_subject is None:
                     other_subject = _other_party_subject(doc, ss, se, cfg)
                 if other_subject:
+                    continue
+            if (ind.spec or {}).get("actor") == "platform":
+                if own_act is None:
+                    own_act = _own_act(doc, ss, se, cfg) or (0, 0)
+                if own_act[0] <= s < own_act[1]:
                     continue
             if pi.requires and not cues[pi.requires]:
                 continue
