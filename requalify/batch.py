@@ -205,7 +205,8 @@ def analyze_tos(task: Task) -> dict[str, Any]:
 
     d = analyze_document(task.inputs[0], _rules(task.extra.get("rules_dir")))
     return {"source": d.source.to_dict(), "language": d.language, "clauses": d.clauses, "date": d.date,
-            "audience": d.audience, "findings": [_evidence_json(e) for e in d.findings]}
+            "audience": d.audience, "findings": [_evidence_json(e) for e in d.findings],
+            "set_aside": [_evidence_json(e) for e in d.set_aside]}
 
 
 def analyze_member(task: Task) -> Outcome:
@@ -228,7 +229,8 @@ def analyze_member(task: Task) -> Outcome:
         documents.append(DocumentAnalysis(SourceFile(**{**doc["source"], "path": path}),
                                           [_evidence(e, path) for e in doc["findings"]],
                                           doc["language"], doc["clauses"], doc["date"],
-                                          doc.get("audience", "workers")))
+                                          doc.get("audience", "workers"),
+                                          [_evidence(e, path) for e in doc.get("set_aside", [])]))
     skipped = [Skipped(**s) for s in p.get("skipped", [])]
     assessment = analyze([], p["activity"], documents=documents, rules=rules, worker=p.get("name"),
                          platform=p.get("platform"), lang=lang, skipped=skipped, period=p.get("period"),

@@ -7,7 +7,7 @@ loads spaCy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -191,15 +191,19 @@ class DocumentAnalysis:
     clauses: int
     date: str | None
     audience: str = "workers"  # or "customers": rider terms, where "you" is not the worker
+    set_aside: list[Evidence] = field(default_factory=list)  # customers' terms: sentences not naming the workers
 
     def summary(self) -> dict[str, Any]:
         return {"path": self.source.path, "sha256": self.source.sha256, "language": self.language,
-                "date": self.date, "clauses": self.clauses, "audience": self.audience}
+                "date": self.date, "clauses": self.clauses, "audience": self.audience,
+                "set_aside": [{"indicator": e.indicator, "quote": e.quote, "page": e.source.page,
+                               "line_start": e.source.line_start, "line_end": e.source.line_end}
+                              for e in self.set_aside]}
 
 
 def analyze_document(path: str | Path, rules, *, ocr: bool = False) -> DocumentAnalysis:
     """Parse one terms document, check its language and detect its text findings."""
-    from .engine import detect_text, document_audience
+    from .engine import detect_text_and_set_aside, document_audience
     from .parsers import parse_document
 
     doc = parse_document(path, ocr=ocr)
@@ -207,8 +211,9 @@ def analyze_document(path: str | Path, rules, *, ocr: bool = False) -> DocumentA
     meta = doc.metadata or {}
     date = meta.get("stated_date") or meta.get("recorded_date") or meta.get("date")
     audience = document_audience(doc.text, doc.language, rules)
-    return DocumentAnalysis(doc.source, detect_text(doc, rules, audience), doc.language, len(doc.clauses),
-                            str(date)[:10] if date else None, audience)
+    findings, set_aside = detect_text_and_set_aside(doc, rules, audience)
+    return DocumentAnalysis(doc.source, findings, doc.language, len(doc.clauses),
+                            str(date)[:10] if date else None, audience, set_aside)
 
 
 def analyze(tos: Iterable[str | Path] = (), activity: Iterable[str | Path] = (), *, rules=None,

@@ -164,4 +164,18 @@ def test_terms_addressed_to_customers_are_named_so_in_the_dossier(tmp_path):
     data = json.loads((tmp_path / "out" / "assessment.json").read_text(encoding="utf-8"))
     assert [d["audience"] for d in data["case"]["documents"]] == ["customers"]
     assert not data["indicators"]["personal_performance_required"]["present"]
-    assert "s'adressent aux clients de la plateforme" in (tmp_path / "out" / "dossier.md").read_text(encoding="utf-8")
+    dossier = (tmp_path / "out" / "dossier.md").read_text(encoding="utf-8")
+    assert "s'adressent aux clients de la plateforme" in dossier
+    # what was set aside is listed, so a lawyer can check the choice
+    quote = "Votre compte est personnel et vous ne pouvez pas le céder à un tiers."
+    assert data["case"]["documents"][0]["set_aside"] == [
+        {"indicator": "personal_performance_required", "quote": quote, "page": None, "line_start": 5, "line_end": 5}]
+    listed = next(line for line in dossier.splitlines() if line.startswith("- ligne 5, "))
+    assert "Exécution personnelle imposée" in listed and f"« {quote} »" in listed
+
+
+def test_terms_addressed_to_workers_set_nothing_aside(tmp_path):
+    result = invoke("analyze", "--tos", REPO / EXAMPLE, "--format", "json", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "assessment.json").read_text(encoding="utf-8"))
+    assert [d["set_aside"] for d in data["case"]["documents"]] == [[]]

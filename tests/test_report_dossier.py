@@ -257,3 +257,19 @@ def test_charts_cite_every_activity_exhibit_they_draw_on():
     assert len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[-1] + 1))
     assert ctx["activity_exhibits"] == f"pièces n° {numbers[0]} à {numbers[-1]}"
     assert build_context(a, fake_rules(), "en")["activity_exhibits"] == f"exhibits {numbers[0]} to {numbers[-1]}"
+
+
+def test_sentences_set_aside_in_customer_terms_are_listed_in_the_pdf(tmp_path, rules):
+    """A lawyer can check what the audience rule left out: each sentence, its line and its indicator."""
+    data = json.loads((FIXTURES / "assessment.json").read_text("utf-8"))
+    tos = next(i for i in data["inputs"] if i["kind"] == "tos")
+    quote = "Votre compte est personnel et ne peut être cédé à un tiers."
+    data["case"]["documents"] = [{"path": tos["path"], "sha256": tos["sha256"], "language": "fr", "date": None,
+                                  "clauses": 3, "audience": "customers",
+                                  "set_aside": [{"indicator": "personal_performance_required", "quote": quote,
+                                                 "page": None, "line_start": 12, "line_end": 12}]}]
+    out = render(assessment_from_dict(data), tmp_path, {"pdf", "html"}, lang="fr", rules=rules)
+    whole = squash(full_text(out["pdf"])[0])
+    assert squash("Phrases écartées pour cette raison") in whole
+    assert squash(quote) in whole and squash("ligne 12") in whole
+    assert '<ul class="set-aside">' in out["html"].read_text("utf-8")

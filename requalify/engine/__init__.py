@@ -8,12 +8,19 @@ from __future__ import annotations
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 
-__all__ = ["SUPPORTED_LANGUAGES", "detect_text", "document_audience", "get_nlp", "run_rule_examples", "pattern_problems"]
+__all__ = ["SUPPORTED_LANGUAGES", "detect_text", "detect_text_and_set_aside", "document_audience", "get_nlp", "run_rule_examples", "pattern_problems"]
 
 
 def detect_text(doc, rules, audience: str | None = None):
     """Text findings of a Document: one Evidence per (indicator, sentence), in reading order."""
     from .text import detect_text as _detect
+
+    return _detect(doc, rules, audience)
+
+
+def detect_text_and_set_aside(doc, rules, audience: str | None = None):
+    """The findings of a Document, and apart the sentences set aside in terms addressed to customers."""
+    from .text import detect_text_and_set_aside as _detect
 
     return _detect(doc, rules, audience)
 

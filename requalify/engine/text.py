@@ -534,15 +534,21 @@ class MatchingView:
 
 
 def detect_text(doc: Document, rules, audience: str | None = None) -> list[Evidence]:
-    """Text findings of ``doc`` under ``rules``, one per (indicator, sentence), in reading order.
+    """Text findings of ``doc`` under ``rules``, one per (indicator, sentence), in reading order."""
+    return detect_text_and_set_aside(doc, rules, audience)[0]
+
+
+def detect_text_and_set_aside(doc: Document, rules, audience: str | None = None) -> tuple[list[Evidence], list[Evidence]]:
+    """The findings of ``doc``, and the sentences its audience set aside, both in reading order.
 
     In terms addressed to the workers' customers (see ``audience``; computed when not given), a
     fact about the worker counts only where the sentence names the workers: "your account is
-    personal" is the rider's.
+    personal" is the rider's. Those sentences are returned apart, so a reader can check the choice.
     """
     check_language(doc.language, doc.source.path)
     comp = compiled(rules, doc.language)
     found: list[Evidence] = []
+    set_aside: list[Evidence] = []
     view = MatchingView(doc.text)
     blocks = []
     for c in doc.clauses:
@@ -555,9 +561,8 @@ def detect_text(doc: Document, rules, audience: str | None = None) -> list[Evide
         ind = comp.indicators[hit.indicator]
         while ce > cs and doc.text[ce - 1].isspace():
             ce -= 1
-        if for_customers and binds_worker(ind) and not names_workers(doc.text[cs:ce], doc.language, rules):
-            continue
-        found.append(
+        kept = not (for_customers and binds_worker(ind) and not names_workers(doc.text[cs:ce], doc.language, rules))
+        (found if kept else set_aside).append(
             Evidence(
                 indicator=hit.indicator,
                 polarity=ind.polarity,
@@ -578,7 +583,8 @@ def detect_text(doc: Document, rules, audience: str | None = None) -> list[Evide
             )
         )
     found.sort(key=lambda ev: (ev.source.char_start, ev.indicator))
-    return found
+    set_aside.sort(key=lambda ev: (ev.source.char_start, ev.indicator))
+    return found, set_aside
 
 
 def detect_sentence(rules, lang: str, text: str) -> tuple[str, ...]:

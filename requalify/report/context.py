@@ -99,8 +99,9 @@ class _Builder:
         return t("exhibit_list", items=", ".join(map(str, numbers[:-1])), last=numbers[-1])
 
     def _exhibits(self) -> list[dict[str, Any]]:
-        for_customers = {d.get("sha256") for d in (self.a.case or {}).get("documents") or []
-                         if d.get("audience") == "customers"}
+        documents = (self.a.case or {}).get("documents") or []
+        for_customers = {d.get("sha256") for d in documents if d.get("audience") == "customers"}
+        set_aside = {d.get("sha256"): d.get("set_aside") or [] for d in documents}
         out = []
         for n, f in enumerate(self.a.inputs, 1):
             out.append({
@@ -114,8 +115,17 @@ class _Builder:
                 "sha256": f.sha256,
                 "size": format_size(f.size, self.lang),
                 "note": self.t.audience_customers if f.sha256 in for_customers else "",
+                "set_aside": [self._set_aside_view(item) for item in set_aside.get(f.sha256, [])],
             })
         return out
+
+    def _set_aside_view(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A sentence the audience rule set aside: where it is, what it would have shown, its words."""
+        t, start = self.t, item.get("line_start")
+        end = item.get("line_end") if item.get("line_end") is not None else start
+        where = "" if start is None else (t("loc_line", start=start) if end == start
+                                          else t("loc_lines", start=start, end=end))
+        return {"where": where, "label": self.indicator_label(item["indicator"]), "quote": item.get("quote", "")}
 
     def _exhibit_for(self, sha256: str | None, path: str | None) -> dict[str, Any] | None:
         for e in self.exhibits:
