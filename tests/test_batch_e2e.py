@@ -286,3 +286,20 @@ def test_dask_engine_gives_the_same_dossiers(batch, tmp_path):
     full = {r["member"]: r for r in summary_rows(batch["out"])}
     assert rows["m01"] == full["m01"] and rows["m05"]["error_code"] == "RQ310"
     assert rows["m05"]["error_file"] == str(members / "m05" / "cgu-signee.pdf")
+
+
+def test_the_cached_terms_analysis_keeps_what_was_set_aside(tmp_path):
+    """A platform's customer terms are analysed once for all members: the cache must not drop the set-aside list."""
+    import json
+
+    from requalify.batch import _evidence, analyze_tos
+    from requalify.pipeline import analyze_document
+    from requalify.rules import load_rules
+    from requalify.runner import Task
+
+    terms = tmp_path / "cgu-passagers.md"
+    terms.write_text("# CGU\n\n" + "Les « Prestataires Tiers » sont des chauffeurs tiers. " * 12
+                     + "\n\nVotre compte est personnel et vous ne pouvez pas le céder à un tiers.\n", encoding="utf-8")
+    cached = json.loads(json.dumps(analyze_tos(Task(id="t", inputs=(str(terms),), extra={}))))
+    fresh = analyze_document(terms, load_rules())
+    assert fresh.set_aside and [_evidence(e, str(terms)) for e in cached["set_aside"]] == fresh.set_aside
