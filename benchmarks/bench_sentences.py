@@ -8,8 +8,10 @@ who read only ../shared/legal/INDICATORS.md, never the patterns: realistic hard 
 vocabulary of an indicator without its fact: a customer's account, a restaurant's prices, a
 password reset) and realistic positives. For negatives the figure is the number of false
 findings (any indicator not listed in ``also``); for positives, how many sentences yield their
-``target``. positives-2 is split: rules were tuned on its ``tune`` half only, so its ``heldout``
-half tells whether a change generalises.
+``target``. positives-2, positives-3 and negatives-4 are split: rules were tuned on their
+``tune`` half only, so their ``heldout`` half tells whether a change generalises. positives-3 and
+negatives-4 contrast who acts: a power stated from the worker's side ("you may be deactivated")
+against the worker's own choice ("you may close your account").
 """
 
 from __future__ import annotations

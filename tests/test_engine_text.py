@@ -366,6 +366,9 @@ def test_what_the_worker_may_do_is_not_a_power_of_the_platform(lang, text, indic
     ("en", "You may contact support at any time, but we may suspend your account without notice.", "deactivation_power"),
     ("en", "You may stop using the Services at any time, but we may modify these Terms at any time at our sole "
            "discretion.", "unilateral_terms_change"),
+    ("en", "Freelancers can edit their profile at any time, and the Platform measures their response rate and number "
+           "of completed missions in order to evaluate that profile.", "performance_monitoring"),
+    ("en", "Taskers may find that the Service Terms have been updated without their consent.", "unilateral_terms_change"),
 ])
 def test_what_the_worker_suffers_or_the_platform_may_do_after_them_is_still_found(lang, text, indicator):
     assert indicator in found(lang, text)

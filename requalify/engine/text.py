@@ -210,13 +210,22 @@ def _phrase_at(doc, t: int, e: int, phrases) -> int:
     return -1
 
 
+def _reopens(doc, t: int, e: int, cfg: dict) -> bool:
+    """Whether doc[t] opens a new clause after the worker's ability: another ability, a stop word, ', and'."""
+    word = doc[t].lower_
+    if word == ",":
+        return t + 1 < e and doc[t + 1].lower_ in cfg["after_stop"]
+    return word in cfg["stop"] or _phrase_at(doc, t, e, cfg["abilities"]) >= 0
+
+
 def _own_act(doc, s: int, e: int, cfg: dict) -> tuple[int, int] | None:
     """The tokens in which the worker is the one who may act ("Users may request the deletion of...").
 
     The worker (``worker_agents``: an optional determiner and at most one word before it) stands at
     a subject position and an ability follows within one word. The span runs from the ability to
-    the next ability or stop word other than a comma ("..., but your continued use after the
-    changes...", "if we change the terms") or the end of the sentence; it is None when what follows the ability is
+    the next ability, stop word other than a comma ("..., but your continued use after the
+    changes...", "if we change the terms"), comma and coordinator (", and the Platform
+    measures...") or the end of the sentence. It is None when what follows the ability is
     suffered ("you may be deactivated", « vous pouvez voir votre compte suspendu »).
     """
     agents, abilities = cfg.get("worker_agents"), cfg.get("abilities")
@@ -234,7 +243,7 @@ def _own_act(doc, s: int, e: int, cfg: dict) -> tuple[int, int] | None:
             if any(_phrase_at(doc, k, e, cfg["undergoing"]) >= 0 for k in range(end, min(e, end + 4))):
                 return None
             stop = end
-            while stop < e and (doc[stop].lower_ not in cfg["stop"] or doc[stop].text == ",") and _phrase_at(doc, stop, e, abilities) < 0:
+            while stop < e and not _reopens(doc, stop, e, cfg):
                 stop += 1
             return end, stop
     return None
