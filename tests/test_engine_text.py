@@ -374,6 +374,21 @@ def test_what_the_worker_suffers_or_the_platform_may_do_after_them_is_still_foun
     assert indicator in found(lang, text)
 
 
+@pytest.mark.parametrize("lang, text, indicator, present", [
+    ("fr", "Roulio se réserve le droit de désactiver, sans préavis ni indemnité, le compte du Chauffeur.",
+     "deactivation_power", True),
+    ("en", "We may suspend, at our sole discretion and with no notice, your access to the Driver App.",
+     "deactivation_power", True),
+    ("fr", "La Société ne peut suspendre, sauf faute grave dûment constatée, le compte du Livreur.",
+     "deactivation_power", False),
+    ("en", "We will not modify, without your written consent, these Terms.", "unilateral_terms_change", False),
+])
+def test_a_negation_inside_an_aside_qualifies_the_manner_not_the_power(lang, text, indicator, present):
+    """« sans préavis ni indemnité » between the verb and its object does not deny the power; a negation
+    outside the aside still does."""
+    assert (indicator in found(lang, text)) is present
+
+
 _WORDS = ["le", "la", "les", "l'", "Client", "clients", "du", "de", "Livreur", "'s", "The", "Company", "customer",
           "customers", "rider", "information", "may", "peut", "doit", "not", "pas", "ne", "suspend", "suspendre",
           "account", "compte", "refuse", "refus", "déconnexion", ",", ";", ":", ".", "-", "*", "1.2", "(a)", "«",

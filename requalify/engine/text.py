@@ -210,6 +210,15 @@ def _phrase_at(doc, t: int, e: int, phrases) -> int:
     return -1
 
 
+def _incise(doc, s: int, e: int, gaps: set[int]) -> set[int]:
+    """The words of an aside between two commas a pattern steps over (« suspendre, sans préavis ni
+    indemnité, le compte »): a negation there qualifies the manner, not the power."""
+    commas = [t for t in range(s, e) if doc[t].text == "," and t not in gaps]
+    if len(commas) < 2:
+        return set()
+    return {t for t in range(commas[0] + 1, commas[-1]) if t in gaps}
+
+
 def _reopens(doc, t: int, e: int, cfg: dict) -> bool:
     """Whether doc[t] opens a new clause after the worker's ability: another ability, a stop word, ', and'."""
     word = doc[t].lower_
@@ -360,12 +369,15 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             gaps: set[int] = set()
             if al is not None and pi.gap_elements:
                 gaps = {s + j for j, el in enumerate(al) if el in pi.gap_elements}
-            if ind.polarity in ("+", "0") and _governing(doc, cues["permission"], s, e, gaps, scope["permission"], stops):
+            aside = _incise(doc, s, e, gaps)
+            permissions = [c for c in cues["permission"] if c[0] not in aside]
+            if ind.polarity in ("+", "0") and _governing(doc, permissions, s, e, gaps, scope["permission"], stops):
                 continue
             own_negation = any(cs >= s and ce <= e and cs not in gaps for cs, ce in all_negations)
             negs = []
             if pi.negation != "ignore" and not own_negation:
-                negs = _governing(doc, cues["negation"], s, e, gaps, scope["negation"], stops, cfg["after_stop"])
+                negations = [c for c in cues["negation"] if c[0] not in aside]
+                negs = _governing(doc, negations, s, e, gaps, scope["negation"], stops, cfg["after_stop"])
             if not own_negation and pi.negation != "ignore" and any(s > cut for cut in lead_cuts):
                 continue
             if ind.polarity in ("+", "0") and any(s > cut for cut in lead_permits):
