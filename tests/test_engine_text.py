@@ -374,6 +374,13 @@ def test_what_the_worker_suffers_or_the_platform_may_do_after_them_is_still_foun
     assert indicator in found(lang, text)
 
 
+def test_an_aside_is_taken_out_one_at_a_time_from_comma_to_comma():
+    """The first comma may close a clause: the aside is the pair of commas around the words that interrupt."""
+    text = ("In accordance with applicable laws, we have adopted a policy of terminating, in appropriate "
+            "circumstances and at our sole discretion, accounts of users who are repeat infringers.")
+    assert "deactivation_power" in found("en", text)
+
+
 @pytest.mark.parametrize("lang, text, indicator, present", [
     ("fr", "Roulio se réserve le droit de désactiver, sans préavis ni indemnité, le compte du Chauffeur.",
      "deactivation_power", True),

@@ -182,3 +182,12 @@ def test_an_english_lemma_no_word_has_is_named(folder):
     edit(path, "{LEMMA: {IN: [charge, impose,", "{LEMMA: {IN: [paid, charge, impose,")
     problems = as_strings(validate_rules(folder))
     assert any("penalty_system.yaml:patterns.en" in p and "LEMMA 'paid' never matches" in p for p in problems), problems
+
+
+def test_an_aside_on_a_phrase_pattern_is_named(folder):
+    """A phrase has no words between its own: taking an aside out of the sentence cannot help it."""
+    path = folder / "indicators" / "unilateral_pricing.yaml"
+    edit(path, "  - id: non_negotiable\n", "  - id: non_negotiable\n    aside: true\n")
+    problems = as_strings(validate_rules(folder))
+    assert any("unilateral_pricing.yaml:patterns.en" in p and "aside applies to token patterns only" in p
+               for p in problems), problems

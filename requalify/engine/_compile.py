@@ -43,6 +43,7 @@ class Unit:
     matcher: Any
     needs: tuple[tuple[str, Any], ...]
     role: str
+    aside: bool = False  # also run with a comma-delimited aside taken out of the sentence
 
     def possible(self, values: dict[str, set[int]]) -> bool:
         return all(not want.isdisjoint(values[key]) for key, want in self.needs)
@@ -209,6 +210,8 @@ def pattern_problems(spec: dict) -> list[str]:
                 if item.get("id") in seen:
                     problems.append(f"{where}: id used twice in {block}.{lang}; a finding names its rule by this id")
                 seen.add(item.get("id"))
+                if item.get("aside") and "tokens" not in item:
+                    problems.append(f"{where}: aside applies to token patterns only; a phrase has no words between")
                 if "tokens" in item:
                     for err in validate_token_pattern(item["tokens"]):
                         problems.append(f"{where}: {err}")
@@ -240,16 +243,16 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
     phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
     info: dict[int, PatternInfo] = {}
 
-    def unit(key: str, pattern: list[dict], role: str) -> None:
+    def unit(key: str, pattern: list[dict], role: str, aside: bool = False) -> None:
         matcher = Matcher(nlp.vocab, validate=True)
         matcher.add(key, [pattern])
-        units.append(Unit(matcher, _needs(pattern, nlp.vocab.strings, regexes), role))
+        units.append(Unit(matcher, _needs(pattern, nlp.vocab.strings, regexes), role, aside))
 
     def add(key: str, item: dict, role: str, name: str, strength: float = 0.0) -> None:
         if "tokens" in item:
             pattern = item["tokens"]
             gaps = frozenset(i for i, el in enumerate(pattern) if _is_gap(el))
-            unit(key, pattern, role)
+            unit(key, pattern, role, bool(item.get("aside")))
         else:
             gaps = frozenset()
             elided = [p for p in item["phrases"] if p.strip().endswith("'")]

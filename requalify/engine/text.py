@@ -210,13 +210,53 @@ def _phrase_at(doc, t: int, e: int, phrases) -> int:
     return -1
 
 
-def _incise(doc, s: int, e: int, gaps: set[int]) -> set[int]:
-    """The words of an aside between two commas a pattern steps over (« suspendre, sans préavis ni
-    indemnité, le compte »): a negation there qualifies the manner, not the power."""
-    commas = [t for t in range(s, e) if doc[t].text == "," and t not in gaps]
-    if len(commas) < 2:
-        return set()
-    return {t for t in range(commas[0] + 1, commas[-1]) if t in gaps}
+_ASIDE_BREAKS = frozenset({",", ".", ";", ":", "!", "?"})
+_ASIDE_MAX = 20
+_ASIDES_PER_SENTENCE = 6
+
+
+def _asides(doc, s: int, e: int) -> list[tuple[int, int]]:
+    """Comma-delimited asides in doc[s:e], as token spans from one comma to the next, both included.
+
+    « suspendre, à titre conservatoire, l'accès » holds one. Every pair of consecutive commas with a
+    few words and no other break between them is a candidate; each is taken out on its own, since
+    the first comma of a sentence may close a clause rather than open an aside.
+    """
+    commas = [t for t in range(s, e) if doc[t].text == ","]
+    out = []
+    for a, b in zip(commas, commas[1:]):
+        if 1 < b - a <= _ASIDE_MAX + 1 and not any(doc[t].text in _ASIDE_BREAKS or "\n" in doc[t].text
+                                                   for t in range(a + 1, b)):
+            out.append((a, b))
+    return out[:_ASIDES_PER_SENTENCE]
+
+
+def _aside_matches(doc, s: int, e: int, units, lemmas, info) -> list[tuple]:
+    """Matches of the ``aside`` units in doc[s:e] read without one of its asides, in the sentence's own tokens.
+
+    Each is (match id, start, end, None, (gap tokens, aside tokens)): the aside's tokens count as
+    gaps, and a negation among them ("with no notice", « sans préavis ni indemnité ») qualifies the
+    manner, not the power, so it is set apart.
+    """
+    if not units:
+        return []
+    from spacy.tokens import Doc
+
+    out = []
+    for a0, b0 in _asides(doc, s, e):
+        kept = [t for t in range(s, e) if not a0 <= t <= b0]
+        view = Doc(doc.vocab, words=[doc[t].text for t in kept], spaces=[True] * len(kept))
+        if lemmas is not None:
+            view.from_array(["LEMMA"], lemmas[kept].reshape(-1, 1))
+        for unit in units:
+            for m, a, b, al in unit.matcher(view, with_alignments=True):
+                start, end = kept[a], kept[b - 1] + 1
+                if not start < a0 < end:
+                    continue  # found as well without taking the aside out
+                inside = set(range(a0, b0 + 1))
+                gaps = {kept[a + j] for j, el in enumerate(al) if el in info[m].gap_elements} | inside
+                out.append((m, start, end, None, (gaps, inside)))
+    return out
 
 
 def _reopens(doc, t: int, e: int, cfg: dict) -> bool:
@@ -311,26 +351,28 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
     for m, s, e in phrase_hits:
         k = sent_of[s]
         if k >= 0 and sent_of[e - 1] == k:
-            per_sent.setdefault(k, []).append((info[m], s, e, None))
+            per_sent.setdefault(k, []).append((info[m], s, e, None, None))
     for k, (s, e) in enumerate(sents):
         values = values_of(s, e)
         span = None
-        for unit in units:
-            if unit.possible(values):
-                span = span or doc[s:e]
-                for m, a, b, al in unit.matcher(span, with_alignments=True):
-                    per_sent.setdefault(k, []).append((info[m], s + a, s + b, al))
+        possible = [unit for unit in units if unit.possible(values)]
+        for unit in possible:
+            span = span or doc[s:e]
+            for m, a, b, al in unit.matcher(span, with_alignments=True):
+                per_sent.setdefault(k, []).append((info[m], s + a, s + b, al, None))
+        for item in _aside_matches(doc, s, e, [u for u in possible if u.aside], arrays.get("LEMMA"), info):
+            per_sent.setdefault(k, []).append((info[item[0]], *item[1:]))
     cfg = comp.config
     scope, stops, defaults = cfg["scope"], cfg["stop"], cfg["defaults"]
     hits: list[Hit] = []
     for k in sorted(per_sent):
         items = per_sent[k]
         triggers = [it for it in items if it[0].role == TRIGGER]
-        if not triggers or any(pi.role == CUE and pi.name == "reference" for pi, _, _, _ in items):
+        if not triggers or any(pi.role == CUE and pi.name == "reference" for pi, *_ in items):
             continue
         cues: dict[str, list[tuple[int, int]]] = {"obligation": [], "negation": [], "permission": [], "reference": []}
         counters = set()
-        for pi, s, e, _ in items:
+        for pi, s, e, *_ in items:
             if pi.role == CUE:
                 cues[pi.name].append((s, e))
             elif pi.role == COUNTER:
@@ -350,7 +392,7 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
         parsed = None
         other_subject = own_act = None
         best: dict[str, Hit] = {}
-        for pi, s, e, al in triggers:
+        for pi, s, e, al, seen_aside in triggers:
             ind = comp.indicators[pi.name]
             if pi.name in counters:
                 continue
@@ -367,9 +409,11 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             if pi.requires and not cues[pi.requires]:
                 continue
             gaps: set[int] = set()
-            if al is not None and pi.gap_elements:
+            aside: set[int] = set()
+            if seen_aside is not None:
+                gaps, aside = seen_aside
+            elif al is not None and pi.gap_elements:
                 gaps = {s + j for j, el in enumerate(al) if el in pi.gap_elements}
-            aside = _incise(doc, s, e, gaps)
             permissions = [c for c in cues["permission"] if c[0] not in aside]
             if ind.polarity in ("+", "0") and _governing(doc, permissions, s, e, gaps, scope["permission"], stops):
                 continue
