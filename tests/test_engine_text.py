@@ -374,6 +374,22 @@ def test_what_the_worker_suffers_or_the_platform_may_do_after_them_is_still_foun
     assert indicator in found(lang, text)
 
 
+@pytest.mark.parametrize("lang, text, indicator, present", [
+    ("en", "Riders whose average rating falls below the minimum may lose access to the Services.", "customer_rating", False),
+    ("fr", "Le Restaurant peut consulter dans son tableau de bord le délai moyen de préparation de ses commandes et "
+           "son taux d'annulation.", "performance_monitoring", False),  # « de » is no worker's name
+    ("en", "Customers may allow the App to access their device's location to pre-fill their delivery address.",
+     "realtime_geolocation", False),
+    ("en", "The passenger will be provided with your first name, your vehicle, location and acceptance rate.",
+     "performance_monitoring", True),
+    ("en", "Customers rate the driver after each trip.", "customer_rating", True),
+    ("en", "Clients may evaluate your work once the task is complete.", "customer_rating", True),
+])
+def test_a_fact_about_the_worker_stated_by_another_party_must_name_the_worker(lang, text, indicator, present):
+    """`about: worker`: another party may rate or track the worker, but "Riders whose rating falls" is about riders."""
+    assert (indicator in found(lang, text)) is present
+
+
 def test_an_aside_is_taken_out_one_at_a_time_from_comma_to_comma():
     """The first comma may close a clause: the aside is the pair of commas around the words that interrupt."""
     text = ("In accordance with applicable laws, we have adopted a policy of terminating, in appropriate "

@@ -284,11 +284,13 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "clause_relations": frozenset(cues["scope"].get("clause_relations", ())),
         "determiners": frozenset(fold(w).lower() for w in lang_cues.get("determiners", ())),
         "other_parties": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("other_parties", ())),
-        "worker_nouns": frozenset(t.lower_ for w in lang_cues.get("worker_nouns", ()) for t in nlp.make_doc(fold(w))),
+        # one-word names only: the words of "partenaire de livraison" would make "de" a worker
+        "worker_nouns": frozenset(fold(w).lower() for w in lang_cues.get("worker_nouns", ()) if len(nlp.make_doc(fold(w))) == 1),
         "compound_heads": frozenset(fold(w).lower() for w in lang_cues.get("compound_heads", ())),
         "connectors": frozenset(t.lower_ for w in lang_cues.get("connectors", ()) for t in nlp.make_doc(fold(w))),
         "subject_openers": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("subject_openers", ())),
         "worker_agents": frozenset(fold(w).lower() for w in lang_cues.get("worker_agents", ())),
+        "second_person": frozenset(fold(w).lower() for w in lang_cues.get("second_person", ())),
         "abilities": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("abilities", ())),
         "undergoing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("undergoing", ())),
     }

@@ -201,6 +201,12 @@ def _subject_heads(doc, s: int, e: int, cfg: dict) -> list[int]:
     return heads
 
 
+def _names_worker(doc, s: int, e: int, cfg: dict) -> bool:
+    """Whether the sentence doc[s:e] names the worker: a worker noun or agent, "your" in their own terms."""
+    words = cfg["worker_nouns"] | cfg.get("worker_agents", frozenset()) | cfg.get("second_person", frozenset())
+    return any(doc[t].lower_ in words for t in range(s, e))
+
+
 def _phrase_at(doc, t: int, e: int, phrases) -> int:
     """The end of the first of ``phrases`` that starts at doc[t], or -1."""
     for phrase in phrases:
@@ -396,10 +402,10 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             ind = comp.indicators[pi.name]
             if pi.name in counters:
                 continue
-            if binds_worker(ind):
+            if binds_worker(ind) or (ind.spec or {}).get("about") == "worker":
                 if other_subject is None:
                     other_subject = _other_party_subject(doc, ss, se, cfg)
-                if other_subject:
+                if other_subject and (binds_worker(ind) or not _names_worker(doc, ss, se, cfg)):
                     continue
             if (ind.spec or {}).get("actor") == "platform":
                 if own_act is None:
