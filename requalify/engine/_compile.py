@@ -290,6 +290,7 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "connectors": frozenset(t.lower_ for w in lang_cues.get("connectors", ()) for t in nlp.make_doc(fold(w))),
         "subject_openers": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("subject_openers", ())),
         "worker_agents": frozenset(fold(w).lower() for w in lang_cues.get("worker_agents", ())),
+        "not_parties": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("not_parties", ())),
         "second_person": frozenset(fold(w).lower() for w in lang_cues.get("second_person", ())),
         "abilities": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("abilities", ())),
         "undergoing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("undergoing", ())),

@@ -305,6 +305,8 @@ def _own_act(doc, s: int, e: int, cfg: dict) -> tuple[int, int] | None:
 
 
 def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
+    if _phrase_at(doc, t, e, cfg.get("not_parties", ())) >= 0:
+        return False  # « En particulier, il reconnaît... »
     if t < e and doc[t].lower_ in cfg["determiners"]:
         t += 1
     if t + 1 < e and doc[t + 1].lower_ in _POSSESSIVE:
