@@ -10,7 +10,12 @@ Two passes, so a 40-page ToS costs milliseconds, not seconds:
    indicator; a negation or permission governing the trigger cancels it ("the platform may not
    deactivate", "you are free to refuse any trip"); an obligation cue strengthens it. In French a
    negation found by the token window is confirmed on the dependency parse of that one sentence,
-   so "accounts that are not used may be deactivated" keeps its finding.
+   so "accounts that are not used may be deactivated" keeps its finding. Whose sentence it is
+   counts too: another party's (« Le Restaurant est libre de refuser »), the worker's own choice
+   ("Users may request the deletion of their account"), a fact about riders ("Riders whose rating
+   falls...") yield no finding about the worker (see ``subject``, ``actor`` and ``about`` in
+   docs/rules.md). A pattern marked ``aside`` is also tried with one comma-delimited aside taken
+   out (« suspendre, à titre conservatoire, l'accès »).
 """
 
 from __future__ import annotations
