@@ -295,4 +295,5 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "abilities": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("abilities", ())),
         "undergoing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("undergoing", ())),
     }
+    config["worker_mentions"] = config["worker_nouns"] | config["worker_agents"] | config["second_person"]
     return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config)

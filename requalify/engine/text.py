@@ -208,8 +208,7 @@ def _subject_heads(doc, s: int, e: int, cfg: dict) -> list[int]:
 
 def _names_worker(doc, s: int, e: int, cfg: dict) -> bool:
     """Whether the sentence doc[s:e] names the worker: a worker noun or agent, "your" in their own terms."""
-    words = cfg["worker_nouns"] | cfg.get("worker_agents", frozenset()) | cfg.get("second_person", frozenset())
-    return any(doc[t].lower_ in words for t in range(s, e))
+    return any(doc[t].lower_ in cfg["worker_mentions"] for t in range(s, e))
 
 
 def _phrase_at(doc, t: int, e: int, phrases) -> int:
