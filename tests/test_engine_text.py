@@ -384,6 +384,7 @@ def test_what_the_worker_suffers_or_the_platform_may_do_after_them_is_still_foun
      "performance_monitoring", True),
     ("en", "Customers rate the driver after each trip.", "customer_rating", True),
     ("en", "Clients may evaluate your work once the task is complete.", "customer_rating", True),
+    ("en", "Clients rate the Contributor's work after each task.", "customer_rating", True),
     ("fr", "Le Restaurant verse à la Plateforme une commission de référencement.", "platform_controls_payment", False),
     ("fr", "En particulier, le Livreur est libre de refuser une course.", "freedom_to_refuse", True),  # no party
 ])
