@@ -155,39 +155,22 @@ def test_token_pattern_errors_are_named_by_validate_only(folder):
     load_rules(folder)  # the fast path does not import spaCy nor check token patterns
 
 
-def test_a_pattern_id_used_twice_is_named(folder):
-    edit(folder / "indicators" / "penalty_system.yaml", "- id: reduced_visibility", "- id: strikes_warnings_fines")
+@pytest.mark.parametrize("indicator, old, new, where, problem", [
+    ("penalty_system", "- id: reduced_visibility", "- id: strikes_warnings_fines",
+     "(strikes_warnings_fines)", "id used twice in patterns.en"),
+    # a {0,30} gap made `rules test` take all the machine's memory before it was refused here
+    ("penalty_system", '{OP: "{0,3}"}', '{OP: "{0,30}"}', "penalty_system.yaml:patterns", "gap of 30 tokens is wider than 20"),
+    # 's'interdit' is two tokens in French ("s'" + "interdit"): as one value it never matches
+    ("exclusivity_non_compete", '"^(interdit|interdiction|', '"^(s\'interdit|interdit|interdiction|',
+     "exclusivity_non_compete.yaml:patterns.fr", "'s'interdit' never matches"),
+    # 'paid' is no word's lemma (the lookup gives 'pay'): as a LEMMA value it never matches
+    ("penalty_system", "{LEMMA: {IN: [charge, impose,", "{LEMMA: {IN: [paid, charge, impose,",
+     "penalty_system.yaml:patterns.en", "LEMMA 'paid' never matches"),
+    # a phrase has no words between its own: taking an aside out of the sentence cannot help it
+    ("unilateral_pricing", "  - id: non_negotiable\n", "  - id: non_negotiable\n    aside: true\n",
+     "unilateral_pricing.yaml:patterns.en", "aside applies to token patterns only"),
+], ids=["id-twice", "gap-too-wide", "elided-french", "dead-english-lemma", "aside-on-phrase"])
+def test_a_pattern_that_cannot_work_is_named(folder, indicator, old, new, where, problem):
+    edit(folder / "indicators" / f"{indicator}.yaml", old, new)
     problems = as_strings(validate_rules(folder))
-    assert any("(strikes_warnings_fines): id used twice in patterns.en" in p for p in problems), problems
-
-
-def test_a_gap_too_wide_for_the_matcher_is_named(folder):
-    """A {0,30} gap made `rules test` take all the machine's memory before it was refused here."""
-    edit(folder / "indicators" / "penalty_system.yaml", '{OP: "{0,3}"}', '{OP: "{0,30}"}')
-    problems = as_strings(validate_rules(folder))
-    assert any("penalty_system.yaml:patterns" in p and "gap of 30 tokens is wider than 20" in p for p in problems), problems
-
-
-def test_an_elided_french_word_is_named(folder):
-    """'s'interdit' is two tokens in French ("s'" + "interdit"): as one value it never matches."""
-    path = folder / "indicators" / "exclusivity_non_compete.yaml"
-    edit(path, '"^(interdit|interdiction|', '"^(s\'interdit|interdit|interdiction|')
-    problems = as_strings(validate_rules(folder))
-    assert any("exclusivity_non_compete.yaml:patterns.fr" in p and "'s'interdit' never matches" in p for p in problems), problems
-
-
-def test_an_english_lemma_no_word_has_is_named(folder):
-    """'paid' is no word's lemma (the lookup gives 'pay'): as a LEMMA value it never matches."""
-    path = folder / "indicators" / "penalty_system.yaml"
-    edit(path, "{LEMMA: {IN: [charge, impose,", "{LEMMA: {IN: [paid, charge, impose,")
-    problems = as_strings(validate_rules(folder))
-    assert any("penalty_system.yaml:patterns.en" in p and "LEMMA 'paid' never matches" in p for p in problems), problems
-
-
-def test_an_aside_on_a_phrase_pattern_is_named(folder):
-    """A phrase has no words between its own: taking an aside out of the sentence cannot help it."""
-    path = folder / "indicators" / "unilateral_pricing.yaml"
-    edit(path, "  - id: non_negotiable\n", "  - id: non_negotiable\n    aside: true\n")
-    problems = as_strings(validate_rules(folder))
-    assert any("unilateral_pricing.yaml:patterns.en" in p and "aside applies to token patterns only" in p
-               for p in problems), problems
+    assert any(where in p and problem in p for p in problems), problems
