@@ -415,6 +415,22 @@ def test_a_negation_inside_an_aside_qualifies_the_manner_not_the_power(lang, tex
     assert (indicator in found(lang, text)) is present
 
 
+
+@pytest.mark.parametrize("lang, text, indicator, present", [
+    ("en", "If your account is deactivated, you can still download your statements.", "deactivation_power", False),
+    ("fr", "Après la clôture de son compte, le Livreur peut conserver ses relevés.", "deactivation_power", False),
+    ("en", "If you breach these Terms, we may deactivate your account.", "deactivation_power", True),  # after the comma
+    ("en", "Your account may be deactivated if you breach these Terms.", "deactivation_power", True),  # trailing
+    ("en", "If your account is deactivated you lose access to the app.", "deactivation_power", True),  # no end: unread
+    # `in_condition: stated` (the default): the condition is the fact
+    ("fr", "Après trois refus consécutifs, le Chauffeur est déconnecté de l'application.", "sanction_for_refusals", True),
+    ("en", "If your rating drops below 4.6, you will be deactivated.", "rating_threshold_sanction", True),
+])
+def test_an_act_named_in_a_leading_condition_is_taken_for_granted_not_stated(lang, text, indicator, present):
+    """`in_condition: presupposed`: "If your account is deactivated, ..." says what follows the act, not
+    that the platform holds the power; for other indicators the condition may be the fact itself."""
+    assert (indicator in found(lang, text)) is present
+
 _WORDS = ["le", "la", "les", "l'", "Client", "clients", "du", "de", "Livreur", "'s", "The", "Company", "customer",
           "customers", "rider", "information", "may", "peut", "doit", "not", "pas", "ne", "suspend", "suspendre",
           "account", "compte", "refuse", "refus", "déconnexion", ",", ";", ":", ".", "-", "*", "1.2", "(a)", "«",

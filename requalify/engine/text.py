@@ -308,6 +308,27 @@ def _own_act(doc, s: int, e: int, cfg: dict) -> tuple[int, int] | None:
     return None
 
 
+def _presupposed(doc, s: int, e: int, cfg: dict) -> list[tuple[int, int]]:
+    """Conditions that take an act for granted ("If your account is terminated, ...").
+
+    Each runs from a ``presupposing`` word (if, once, après, en cas de) at the head of the
+    sentence or after a comma to the next comma, semicolon or colon: "If your account is deactivated,
+    you will lose access" says what follows the act, not that the platform holds the power. A
+    condition without a closing comma is not read: its end, hence the main clause, is unknown.
+    """
+    words = cfg.get("presupposing")
+    if not words:
+        return []
+    heads = _subject_heads(doc, s, e, cfg)[:1] + [t + 1 for t in range(s, e) if doc[t].text == ","]
+    spans = []
+    for h in heads:
+        if h < e and _phrase_at(doc, h, e, words) >= 0:
+            comma = next((t for t in range(h + 1, e) if doc[t].text in (",", ";", ":")), None)
+            if comma is not None:
+                spans.append((h, comma))
+    return spans
+
+
 def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
     if _phrase_at(doc, t, e, cfg.get("not_parties", ())) >= 0:
         return False  # « En particulier, il reconnaît... »
@@ -402,7 +423,7 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             lead_cuts = _lead_negations(doc, cues["negation"], ss, se, cuts, scope["negation"]["before"], stops)
             lead_permits = _lead_negations(doc, cues["permission"], ss, se, cuts, scope["negation"]["before"], stops)
         parsed = None
-        other_subject = own_act = None
+        other_subject = own_act = presupposed = None
         best: dict[str, Hit] = {}
         for pi, s, e, al, seen_aside in triggers:
             ind = comp.indicators[pi.name]
@@ -417,6 +438,11 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
                 if own_act is None:
                     own_act = _own_act(doc, ss, se, cfg) or (0, 0)
                 if own_act[0] <= s < own_act[1]:
+                    continue
+            if (ind.spec or {}).get("in_condition") == "presupposed":
+                if presupposed is None:
+                    presupposed = _presupposed(doc, ss, se, cfg)
+                if any(a <= s < b for a, b in presupposed):
                     continue
             if pi.requires and not cues[pi.requires]:
                 continue
