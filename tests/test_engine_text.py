@@ -431,6 +431,20 @@ def test_an_act_named_in_a_leading_condition_is_taken_for_granted_not_stated(lan
     that the platform holds the power; for other indicators the condition may be the fact itself."""
     assert (indicator in found(lang, text)) is present
 
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "When could you suspend or close my account?"),
+    ("en", "Can we change these Terms?"),
+    ("fr", "Quand la Société peut-elle suspendre mon compte ?"),
+    ("fr", "Comment fermer mon compte ?"),
+])
+def test_a_question_states_no_term(lang, text):
+    """FAQ-style terms ask what they then answer: only the answer is a finding."""
+    assert found(lang, text) == ()
+    answer = {"en": "We may suspend your account if you breach these Terms.",
+              "fr": "La Société peut suspendre le compte du Livreur en cas de fraude."}[lang]
+    assert "deactivation_power" in found(lang, text + " " + answer)
+
 _WORDS = ["le", "la", "les", "l'", "Client", "clients", "du", "de", "Livreur", "'s", "The", "Company", "customer",
           "customers", "rider", "information", "may", "peut", "doit", "not", "pas", "ne", "suspend", "suspendre",
           "account", "compte", "refuse", "refus", "déconnexion", ",", ";", ":", ".", "-", "*", "1.2", "(a)", "«",

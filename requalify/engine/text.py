@@ -5,8 +5,9 @@ Two passes, so a 40-page ToS costs milliseconds, not seconds:
 1. cheap, on every clause: tokenizer (English: plus lookup lemmas) and one Matcher/PhraseMatcher
    holding every indicator's patterns, counter-cues and the generic obligation, negation and
    permission cues of ``rules/cues.yaml``;
-2. careful, only where a trigger fired: the sentence's cues decide. A sentence that only refers
-   to a topic (a reference cue: the claims an arbitration clause covers) yields nothing. A counter-cue cancels its
+2. careful, only where a trigger fired: the sentence's cues decide. A question ("How do I close
+   my account?") and a sentence that only refers to a topic (a reference cue: the claims an
+   arbitration clause covers) yield nothing. A counter-cue cancels its
    indicator; a negation or permission governing the trigger cancels it ("the platform may not
    deactivate", "you are free to refuse any trip"); an obligation cue strengthens it. In French a
    negation found by the token window is confirmed on the dependency parse of that one sentence,
@@ -329,6 +330,14 @@ def _presupposed(doc, s: int, e: int, cfg: dict) -> list[tuple[int, int]]:
     return spans
 
 
+def _asks(doc, s: int, e: int) -> bool:
+    """Whether doc[s:e] is a question ("How do I close my account?"): it asks, it states no term."""
+    t = e - 1
+    while t >= s and (doc[t].is_space or doc[t].text in _CLOSERS):
+        t -= 1
+    return t >= s and doc[t].text == "?"
+
+
 def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
     if _phrase_at(doc, t, e, cfg.get("not_parties", ())) >= 0:
         return False  # « En particulier, il reconnaît... »
@@ -401,6 +410,8 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
     for k in sorted(per_sent):
         items = per_sent[k]
         triggers = [it for it in items if it[0].role == TRIGGER]
+        if triggers and _asks(doc, *sents[k]):
+            continue
         if not triggers or any(pi.role == CUE and pi.name == "reference" for pi, *_ in items):
             continue
         cues: dict[str, list[tuple[int, int]]] = {"obligation": [], "negation": [], "permission": [], "reference": []}
