@@ -422,6 +422,11 @@ def test_a_negation_inside_an_aside_qualifies_the_manner_not_the_power(lang, tex
     ("en", "If you breach these Terms, we may deactivate your account.", "deactivation_power", True),  # after the comma
     ("en", "Your account may be deactivated if you breach these Terms.", "deactivation_power", True),  # trailing
     ("en", "If your account is deactivated you lose access to the app.", "deactivation_power", True),  # no end: unread
+    ("en", "You shall not be entitled to any compensation for the suspension of your account.", "deactivation_power",
+     False),
+    ("fr", "Le Livreur a droit à une indemnité pour la suspension injustifiée de son compte.", "deactivation_power",
+     False),
+    ("en", "We may suspend your account and shall not be liable for any loss.", "deactivation_power", True),
     # `in_condition: stated` (the default): the condition is the fact
     ("fr", "Après trois refus consécutifs, le Chauffeur est déconnecté de l'application.", "sanction_for_refusals", True),
     ("en", "If your rating drops below 4.6, you will be deactivated.", "rating_threshold_sanction", True),

@@ -294,6 +294,7 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "second_person": frozenset(fold(w).lower() for w in lang_cues.get("second_person", ())),
         "abilities": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("abilities", ())),
         "undergoing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("undergoing", ())),
+        "redress": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("redress", ())),
         "presupposing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("presupposing", ())),
     }
     config["worker_mentions"] = config["worker_nouns"] | config["worker_agents"] | config["second_person"]

@@ -316,6 +316,9 @@ def _presupposed(doc, s: int, e: int, cfg: dict) -> list[tuple[int, int]]:
     sentence or after a comma to the next comma, semicolon or colon: "If your account is deactivated,
     you will lose access" says what follows the act, not that the platform holds the power. A
     condition without a closing comma is not read: its end, hence the main clause, is unknown.
+    A ``redress`` phrase (compensation for, liable for, « indemnité pour ») takes the act for
+    granted too, up to the next comma or the end of the sentence: "no compensation for the
+    suspension of your account" grants or denies redress, it does not state the power.
     """
     words = cfg.get("presupposing")
     if not words:
@@ -327,6 +330,11 @@ def _presupposed(doc, s: int, e: int, cfg: dict) -> list[tuple[int, int]]:
             comma = next((t for t in range(h + 1, e) if doc[t].text in (",", ";", ":")), None)
             if comma is not None:
                 spans.append((h, comma))
+    for t in range(s, e):
+        end = _phrase_at(doc, t, e, cfg.get("redress", ()))
+        if end >= 0:
+            stop = next((k for k in range(end, e) if doc[k].text in (",", ";", ":")), e)
+            spans.append((t, stop))
     return spans
 
 
