@@ -450,6 +450,32 @@ def test_a_question_states_no_term(lang, text):
               "fr": "La Société peut suspendre le compte du Livreur en cas de fraude."}[lang]
     assert "deactivation_power" in found(lang, text + " " + answer)
 
+
+@pytest.mark.parametrize("text, present", [
+    ("Le prix de chaque Course, calculé en fonction de la distance, est fixé exclusivement par la Plateforme.", True),
+    ("La rémunération du Livreur, qui comprend une part fixe et une part variable, est définie par la Société.", True),
+    ("Le prix de chaque Course, calculé en fonction de la distance, n'est pas fixé par la Plateforme.", False),
+    ("Le tarif, qui tient compte de son expérience, est fixé par le Prestataire.", False),
+])
+def test_a_dependency_pattern_relates_words_however_far_apart(text, present):
+    """`prix_fixe_par_la_plateforme`: the price is the passive subject of « fixé », the platform its agent;
+    a negation between them still cancels, and the worker as agent is not the platform."""
+    assert ("unilateral_pricing" in found("fr", text)) is present
+
+
+def test_the_parser_runs_only_where_the_parse_if_words_are(monkeypatch):
+    import requalify.engine.text as text_module
+
+    rules = load_rules()
+    compiled(rules, "fr")
+    calls = []
+    real = text_module.parse
+    monkeypatch.setattr(text_module, "parse", lambda nlp, t: calls.append(t) or real(nlp, t))
+    detect_sentence(rules, "fr", "Le Livreur organise librement ses journées et choisit ses horaires.")
+    assert calls == []
+    detect_sentence(rules, "fr", "Le prix de chaque Course, calculé selon la distance, est fixé par la Plateforme.")
+    assert len(calls) == 1
+
 _WORDS = ["le", "la", "les", "l'", "Client", "clients", "du", "de", "Livreur", "'s", "The", "Company", "customer",
           "customers", "rider", "information", "may", "peut", "doit", "not", "pas", "ne", "suspend", "suspendre",
           "account", "compte", "refuse", "refus", "déconnexion", ",", ";", ":", ".", "-", "*", "1.2", "(a)", "«",

@@ -169,7 +169,16 @@ def test_token_pattern_errors_are_named_by_validate_only(folder):
     # a phrase has no words between its own: taking an aside out of the sentence cannot help it
     ("unilateral_pricing", "  - id: non_negotiable\n", "  - id: non_negotiable\n    aside: true\n",
      "unilateral_pricing.yaml:patterns.en", "aside applies to token patterns only"),
-], ids=["id-twice", "gap-too-wide", "elided-french", "dead-english-lemma", "aside-on-phrase"])
+    # English texts are never parsed (blank pipeline): a dependency pattern could never match there
+    ("unilateral_pricing", "  en:\n  - id: price_set_by\n",
+     "  en:\n  - id: price_by_parse\n    dependency: [{RIGHT_ID: v, RIGHT_ATTRS: {LEMMA: set}}]\n"
+     "    parse_if: [[set]]\n  - id: price_set_by\n",
+     "unilateral_pricing.yaml:patterns.en", "dependency patterns need a parser"),
+    # a second node that names no LEFT_ID is no DependencyMatcher pattern
+    ("unilateral_pricing", "RIGHT_ID: price, RIGHT_ATTRS", "RIGHT_ID: price, LEFT_ID: nowhere, RIGHT_ATTRS",
+     "unilateral_pricing.yaml:patterns.fr", "not a DependencyMatcher pattern"),
+], ids=["id-twice", "gap-too-wide", "elided-french", "dead-english-lemma", "aside-on-phrase", "dependency-in-english",
+        "dependency-malformed"])
 def test_a_pattern_that_cannot_work_is_named(folder, indicator, old, new, where, problem):
     edit(folder / "indicators" / f"{indicator}.yaml", old, new)
     problems = as_strings(validate_rules(folder))

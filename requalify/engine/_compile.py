@@ -1,8 +1,10 @@
 """Turn the rules' text patterns into spaCy matchers, one set per language.
 
-A pattern item is ``{id, tokens | phrases, strength?, requires?}``: ``tokens`` is one spaCy
-Matcher token pattern, validated by spaCy's own schema; ``phrases`` are matched on lower-cased
-tokens by a PhraseMatcher. Every token pattern gets its own match key so the engine knows
+A pattern item is ``{id, tokens | phrases | dependency, strength?, requires?}``: ``tokens`` is one
+spaCy Matcher token pattern, validated by spaCy's own schema; ``phrases`` are matched on lower-cased
+tokens by a PhraseMatcher; ``dependency`` (French only) is a DependencyMatcher pattern, run on the
+parse of the sentences that hold one word of each ``parse_if`` list, so the parser runs only where
+the cheap pass found those words. Every token pattern gets its own match key so the engine knows
 which of its elements were wildcards (gaps) when it looks for a negation inside a match.
 """
 
@@ -50,6 +52,17 @@ class Unit:
 
 
 @dataclass
+class DependencyUnit:
+    """One dependency pattern, and the words (one of each set, as LOWER hashes) a sentence needs before it is parsed."""
+
+    matcher: Any
+    parse_if: tuple[frozenset[int], ...]
+
+    def possible(self, values: dict[str, set[int]]) -> bool:
+        return all(not words.isdisjoint(values["LOWER"]) for words in self.parse_if)
+
+
+@dataclass
 class Compiled:
     lang: str
     nlp: Any
@@ -59,6 +72,7 @@ class Compiled:
     info: dict[int, PatternInfo]
     indicators: dict[str, Any]  # id -> model.Indicator (text indicators only)
     config: dict[str, Any] = field(default_factory=dict)
+    dependencies: list[DependencyUnit] = field(default_factory=list)
 
 
 class RegexIndex:
@@ -192,6 +206,29 @@ def _dead_lemmas(element: dict) -> list[tuple[str, str]]:
     return [(v, table.get(v, v)) for v in values if table.get(v, v) != v and v not in lemmas]
 
 
+def _dependency_problems(item: dict, lang: str) -> list[str]:
+    """What keeps a dependency pattern from working: no parser, a malformed pattern, no words to gate the parse."""
+    from spacy.matcher import DependencyMatcher
+    from spacy.schemas import validate_token_pattern
+    from spacy.vocab import Vocab
+
+    if lang != "fr":
+        return ["dependency patterns need a parser; only French texts are parsed (English has a blank pipeline)"]
+    problems = []
+    nodes = item["dependency"] if isinstance(item["dependency"], list) else []
+    for node in nodes:
+        attrs = node.get("RIGHT_ATTRS") if isinstance(node, dict) else None
+        problems += [f"node {node.get('RIGHT_ID', '?')}: {err}" for err in validate_token_pattern([attrs or {}])]
+    if not problems:
+        try:
+            DependencyMatcher(Vocab()).add("check", [nodes])
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"not a DependencyMatcher pattern: {str(exc).splitlines()[0]}")
+    if not item.get("parse_if"):
+        problems.append("parse_if is required: the words a sentence must hold before it is parsed")
+    return problems
+
+
 def pattern_problems(spec: dict) -> list[str]:
     """Every problem in one indicator's patterns and counter-cues, checked with spaCy's own schema."""
     from spacy.schemas import validate_token_pattern
@@ -212,6 +249,8 @@ def pattern_problems(spec: dict) -> list[str]:
                 seen.add(item.get("id"))
                 if item.get("aside") and "tokens" not in item:
                     problems.append(f"{where}: aside applies to token patterns only; a phrase has no words between")
+                if "dependency" in item:
+                    problems += [f"{where}: {p}" for p in _dependency_problems(item, lang)]
                 if "tokens" in item:
                     for err in validate_token_pattern(item["tokens"]):
                         problems.append(f"{where}: {err}")
@@ -248,8 +287,18 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         matcher.add(key, [pattern])
         units.append(Unit(matcher, _needs(pattern, nlp.vocab.strings, regexes), role, aside))
 
+    dependencies: list[DependencyUnit] = []
+
     def add(key: str, item: dict, role: str, name: str, strength: float = 0.0) -> None:
-        if "tokens" in item:
+        if "dependency" in item:
+            from spacy.matcher import DependencyMatcher
+
+            gaps = frozenset()
+            matcher = DependencyMatcher(nlp.vocab, validate=True)
+            matcher.add(key, [item["dependency"]])
+            gate = tuple(frozenset(nlp.vocab.strings.add(fold(w).lower()) for w in words) for words in item["parse_if"])
+            dependencies.append(DependencyUnit(matcher, gate))
+        elif "tokens" in item:
             pattern = item["tokens"]
             gaps = frozenset(i for i, el in enumerate(pattern) if _is_gap(el))
             unit(key, pattern, role, bool(item.get("aside")))
@@ -298,4 +347,4 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "presupposing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("presupposing", ())),
     }
     config["worker_mentions"] = config["worker_nouns"] | config["worker_agents"] | config["second_person"]
-    return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config)
+    return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config, dependencies)

@@ -4,7 +4,8 @@ Two passes, so a 40-page ToS costs milliseconds, not seconds:
 
 1. cheap, on every clause: tokenizer (English: plus lookup lemmas) and one Matcher/PhraseMatcher
    holding every indicator's patterns, counter-cues and the generic obligation, negation and
-   permission cues of ``rules/cues.yaml``;
+   permission cues of ``rules/cues.yaml``; a sentence holding the ``parse_if`` words of a French
+   dependency pattern is parsed, once, and that DependencyMatcher pattern runs on the parse;
 2. careful, only where a trigger fired: the sentence's cues decide. A question ("How do I close
    my account?") and a sentence that only refers to a topic (a reference cue: the claims an
    arbitration clause covers) yield nothing. A counter-cue cancels its
@@ -389,8 +390,10 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
 
     whole = values_of(0, len(doc))
     units = [u for u in comp.units if u.possible(whole)]
+    dependencies = [d for d in comp.dependencies if d.possible(whole)]
     phrase_hits = comp.phrases(doc)
-    if not any(u.role == TRIGGER for u in units) and not any(info[m].role == TRIGGER for m, _, _ in phrase_hits):
+    if (not any(u.role == TRIGGER for u in units) and not dependencies
+            and not any(info[m].role == TRIGGER for m, _, _ in phrase_hits)):
         return []
     sents = _sentences(doc)
     sent_of = [-1] * len(doc)
@@ -398,6 +401,7 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
         for t in range(s, e):
             sent_of[t] = k
     per_sent: dict[int, list] = {}
+    parses: dict[int, object] = {}  # sentence -> its parse, made at most once
     for m, s, e in phrase_hits:
         k = sent_of[s]
         if k >= 0 and sent_of[e - 1] == k:
@@ -412,6 +416,17 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
                 per_sent.setdefault(k, []).append((info[m], s + a, s + b, al, None))
         for item in _aside_matches(doc, s, e, [u for u in possible if u.aside], arrays.get("LEMMA"), info):
             per_sent.setdefault(k, []).append((info[item[0]], *item[1:]))
+        for dep in dependencies:
+            if not dep.possible(values):
+                continue
+            if k not in parses:
+                parses[k] = parse(comp.nlp, doc[s:e].text)
+            if len(parses[k]) != e - s:
+                continue  # the parse split the words otherwise: its tokens cannot be placed in the text
+            for m, tokens in dep.matcher(parses[k]):
+                a, b = s + min(tokens), s + max(tokens) + 1
+                between = set(range(a, b)) - {s + t for t in tokens}  # words the pattern does not name
+                per_sent.setdefault(k, []).append((info[m], a, b, None, (between, set())))
     cfg = comp.config
     scope, stops, defaults = cfg["scope"], cfg["stop"], cfg["defaults"]
     hits: list[Hit] = []
@@ -441,7 +456,7 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
         if cuts:
             lead_cuts = _lead_negations(doc, cues["negation"], ss, se, cuts, scope["negation"]["before"], stops)
             lead_permits = _lead_negations(doc, cues["permission"], ss, se, cuts, scope["negation"]["before"], stops)
-        parsed = None
+        parsed = parses.get(k)
         other_subject = own_act = presupposed = None
         best: dict[str, Hit] = {}
         for pi, s, e, al, seen_aside in triggers:
