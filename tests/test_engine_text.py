@@ -427,6 +427,22 @@ def test_a_negation_inside_an_aside_qualifies_the_manner_not_the_power(lang, tex
     ("fr", "Le Livreur a droit à une indemnité pour la suspension injustifiée de son compte.", "deactivation_power",
      False),
     ("en", "We may suspend your account and shall not be liable for any loss.", "deactivation_power", True),
+    # the condition has no comma of its own: the main clause, not a condition, runs to the first comma
+    ("en", "If you cancel too often we may suspend your account, as set out in Section 5.", "deactivation_power", True),
+    ("fr", "Si le Livreur annule trop souvent la Société peut suspendre son compte, conformément à l'article 5.",
+     "deactivation_power", True),
+    # only a condition at the head of the sentence is read: these clauses are relative
+    ("en", "You will receive two warnings, after which we may deactivate your account, without further notice.",
+     "deactivation_power", True),
+    ("en", "Requests are handled by the app, where our algorithm assigns each order to the nearest courier, based "
+           "on location.", "algorithmic_dispatch", True),
+    # redress ends where the power begins
+    ("en", "Uber is not liable for any damages and reserves the right to deactivate your account at any time.",
+     "deactivation_power", True),
+    ("fr", "La Société ne saurait être tenue responsable des retards et peut suspendre le compte du Livreur.",
+     "deactivation_power", True),
+    ("en", "You shall not be entitled to any compensation for the cancellation or suspension of your account.",
+     "deactivation_power", False),
     # `in_condition: stated` (the default): the condition is the fact
     ("fr", "Après trois refus consécutifs, le Chauffeur est déconnecté de l'application.", "sanction_for_refusals", True),
     ("en", "If your rating drops below 4.6, you will be deactivated.", "rating_threshold_sanction", True),
@@ -442,6 +458,7 @@ def test_an_act_named_in_a_leading_condition_is_taken_for_granted_not_stated(lan
     ("en", "Can we change these Terms?"),
     ("fr", "Quand la Société peut-elle suspendre mon compte ?"),
     ("fr", "Comment fermer mon compte ?"),
+    ("fr", "« La Société peut-elle suspendre mon compte ? »"),  # a quoted question is still one
 ])
 def test_a_question_states_no_term(lang, text):
     """FAQ-style terms ask what they then answer: only the answer is a finding."""
@@ -475,6 +492,15 @@ def test_the_parser_runs_only_where_the_parse_if_words_are(monkeypatch):
     assert calls == []
     detect_sentence(rules, "fr", "Le prix de chaque Course, calculé selon la distance, est fixé par la Plateforme.")
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "We may deactivate your account if you repeatedly ignore the “Are you still driving?” prompt."),
+    ("en", "We may deactivate your account (for any reason?) at any time."),
+    ("fr", "La Société peut suspendre le compte du Livreur qui ignore le message « Êtes-vous disponible ? »."),
+])
+def test_a_question_quoted_inside_a_statement_leaves_it_a_statement(lang, text):
+    assert "deactivation_power" in found(lang, text)
 
 _WORDS = ["le", "la", "les", "l'", "Client", "clients", "du", "de", "Livreur", "'s", "The", "Company", "customer",
           "customers", "rider", "information", "may", "peut", "doit", "not", "pas", "ne", "suspend", "suspendre",

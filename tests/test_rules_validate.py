@@ -177,8 +177,11 @@ def test_token_pattern_errors_are_named_by_validate_only(folder):
     # a second node that names no LEFT_ID is no DependencyMatcher pattern
     ("unilateral_pricing", "RIGHT_ID: price, RIGHT_ATTRS", "RIGHT_ID: price, LEFT_ID: nowhere, RIGHT_ATTRS",
      "unilateral_pricing.yaml:patterns.fr", "not a DependencyMatcher pattern"),
+    # the gate compares single tokens: a two-word entry never holds
+    ("unilateral_pricing", "parse_if: [[prix, tarif,", "parse_if: [[prix de, tarif,",
+     "unilateral_pricing.yaml:patterns.fr", "parse_if word 'prix de' never matches"),
 ], ids=["id-twice", "gap-too-wide", "elided-french", "dead-english-lemma", "aside-on-phrase", "dependency-in-english",
-        "dependency-malformed"])
+        "dependency-malformed", "parse-if-two-words"])
 def test_a_pattern_that_cannot_work_is_named(folder, indicator, old, new, where, problem):
     edit(folder / "indicators" / f"{indicator}.yaml", old, new)
     problems = as_strings(validate_rules(folder))

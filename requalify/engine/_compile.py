@@ -57,6 +57,7 @@ class DependencyUnit:
 
     matcher: Any
     parse_if: tuple[frozenset[int], ...]
+    indicator: str = ""
 
     def possible(self, values: dict[str, set[int]]) -> bool:
         return all(not words.isdisjoint(values["LOWER"]) for words in self.parse_if)
@@ -226,6 +227,11 @@ def _dependency_problems(item: dict, lang: str) -> list[str]:
             problems.append(f"not a DependencyMatcher pattern: {str(exc).splitlines()[0]}")
     if not item.get("parse_if"):
         problems.append("parse_if is required: the words a sentence must hold before it is parsed")
+    for words in item.get("parse_if") or []:
+        for word in (w for w in (words if isinstance(words, list) else []) if isinstance(w, str)):
+            if re.search(r"[\s'’]", word.strip()):
+                problems.append(f"parse_if word '{word}' never matches: the gate compares single tokens; "
+                                "list one word")
     return problems
 
 
@@ -297,7 +303,7 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
             matcher = DependencyMatcher(nlp.vocab, validate=True)
             matcher.add(key, [item["dependency"]])
             gate = tuple(frozenset(nlp.vocab.strings.add(fold(w).lower()) for w in words) for words in item["parse_if"])
-            dependencies.append(DependencyUnit(matcher, gate))
+            dependencies.append(DependencyUnit(matcher, gate, name))
         elif "tokens" in item:
             pattern = item["tokens"]
             gaps = frozenset(i for i, el in enumerate(pattern) if _is_gap(el))
@@ -344,7 +350,9 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
         "abilities": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("abilities", ())),
         "undergoing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("undergoing", ())),
         "redress": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("redress", ())),
+        "modals": frozenset(fold(w).lower() for w in lang_cues.get("modals", ())),
         "presupposing": tuple(tuple(t.lower_ for t in nlp.make_doc(fold(p))) for p in lang_cues.get("presupposing", ())),
     }
     config["worker_mentions"] = config["worker_nouns"] | config["worker_agents"] | config["second_person"]
+    config["redress_openers"] = frozenset(phrase[0] for phrase in config["redress"])
     return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config, dependencies)

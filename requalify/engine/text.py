@@ -32,6 +32,7 @@ from .audience import CUSTOMERS, binds_worker, document_audience, names_workers
 
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
 _CLOSERS = frozenset({"»", ")", '"', "'", "”", "]"})
+_OPENER_OF = {"»": "«", ")": "(", "”": "“", "]": "[", '"': '"', "'": "'"}
 _BULLETS = frozenset({"-", "–", "—", "•", "*", "·", "▪", "◦"})
 _LIST_LEAD = frozenset({":", ";"})
 
@@ -193,11 +194,17 @@ def _other_party_subject(doc, s: int, e: int, cfg: dict) -> bool:
     return any(_party_at(doc, h, e, cfg) for h in _subject_heads(doc, s, e, cfg))
 
 
-def _subject_heads(doc, s: int, e: int, cfg: dict) -> list[int]:
-    """Where the subject of the sentence doc[s:e] may stand: its head, after a short opening phrase, after an opener."""
+def _head(doc, s: int, e: int) -> int:
+    """The first word of the sentence doc[s:e], past its numbering and markup."""
     t = s
     while t < e and (doc[t].is_punct or doc[t].like_num or doc[t].is_space or len(doc[t].text) == 1 and not doc[t].is_alpha):
         t += 1
+    return t
+
+
+def _subject_heads(doc, s: int, e: int, cfg: dict) -> list[int]:
+    """Where the subject of the sentence doc[s:e] may stand: its head, after a short opening phrase, after an opener."""
+    t = _head(doc, s, e)
     heads = [t] + [c + 1 for c in range(t, min(e, t + 12)) if doc[c].text == ","][:1]
     lowers = [doc[k].lower_ for k in range(t, min(e, t + 20))]
     for opener in cfg.get("subject_openers", ()):
@@ -311,40 +318,59 @@ def _own_act(doc, s: int, e: int, cfg: dict) -> tuple[int, int] | None:
 
 
 def _presupposed(doc, s: int, e: int, cfg: dict) -> list[tuple[int, int]]:
-    """Conditions that take an act for granted ("If your account is terminated, ...").
+    """Spans of doc[s:e] that take an act for granted rather than state it.
 
-    Each runs from a ``presupposing`` word (if, once, après, en cas de) at the head of the
-    sentence or after a comma to the next comma, semicolon or colon: "If your account is deactivated,
-    you will lose access" says what follows the act, not that the platform holds the power. A
-    condition without a closing comma is not read: its end, hence the main clause, is unknown.
-    A ``redress`` phrase (compensation for, liable for, « indemnité pour ») takes the act for
-    granted too, up to the next comma or the end of the sentence: "no compensation for the
-    suspension of your account" grants or denies redress, it does not state the power.
+    A leading condition: a ``presupposing`` word (if, once, après, en cas de) at the head of the
+    sentence, up to the next comma, semicolon or colon: "If your account is deactivated, you
+    will lose access" says what follows the act, not that the platform holds the power. Only
+    the head is read ("..., where our algorithm assigns..." is no condition), and a span that
+    holds an ability or obligation (may, peut, must) has run into the main clause: a condition
+    without its own comma ("If you cancel too often we may suspend your account, ...") is
+    not read. A ``redress`` phrase (compensation for, liable for, « indemnité pour ») takes the
+    act for granted too, up to the next stop word or ability: "no compensation for the
+    cancellation or suspension of your account" grants or denies redress, it does not state the
+    power, while in "...not liable for any damages and may deactivate your account" the power
+    follows.
     """
-    words = cfg.get("presupposing")
-    if not words:
-        return []
-    heads = _subject_heads(doc, s, e, cfg)[:1] + [t + 1 for t in range(s, e) if doc[t].text == ","]
     spans = []
-    for h in heads:
-        if h < e and _phrase_at(doc, h, e, words) >= 0:
-            comma = next((t for t in range(h + 1, e) if doc[t].text in (",", ";", ":")), None)
-            if comma is not None:
-                spans.append((h, comma))
+    words = cfg.get("presupposing")
+    head = _head(doc, s, e)
+    if words and head < e and _phrase_at(doc, head, e, words) >= 0:
+        end = next((t for t in range(head + 1, e) if doc[t].text in (",", ";", ":")), None)
+        if end is not None and not any(_modal_at(doc, t, end, cfg) for t in range(head + 1, end)):
+            spans.append((head, end))
+    openers = cfg.get("redress_openers", ())
     for t in range(s, e):
-        end = _phrase_at(doc, t, e, cfg.get("redress", ()))
-        if end >= 0:
-            stop = next((k for k in range(end, e) if doc[k].text in (",", ";", ":")), e)
+        after = _phrase_at(doc, t, e, cfg["redress"]) if doc[t].lower_ in openers else -1
+        if after >= 0:
+            stop = after
+            while stop < e and not (doc[stop].lower_ in cfg["stop"] or _modal_at(doc, stop, e, cfg)):
+                stop += 1
             spans.append((t, stop))
     return spans
 
 
+def _modal_at(doc, t: int, e: int, cfg: dict) -> bool:
+    """Whether an ability or obligation word (may, peut, must, doit) starts at doc[t]."""
+    return _phrase_at(doc, t, e, cfg["abilities"]) >= 0 or doc[t].lower_ in cfg["modals"]
+
+
 def _asks(doc, s: int, e: int) -> bool:
-    """Whether doc[s:e] is a question ("How do I close my account?"): it asks, it states no term."""
+    """Whether doc[s:e] is a question ("How do I close my account?"): it asks, it states no term.
+
+    A question quoted inside a statement ("...if you ignore the “Are you still driving?” prompt",
+    "(for any reason?)") leaves the statement one: its closer's opener stands inside the sentence.
+    """
     t = e - 1
+    closers = []
     while t >= s and (doc[t].is_space or doc[t].text in _CLOSERS):
+        closers.append(doc[t].text)
         t -= 1
-    return t >= s and doc[t].text == "?"
+    if t < s or doc[t].text != "?":
+        return False
+    first = next((k for k in range(s, t) if not doc[k].is_space), t)
+    openers = {_OPENER_OF.get(c) for c in closers} - {None}
+    return not any(doc[k].text in openers for k in range(first + 1, t))
 
 
 def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
@@ -416,9 +442,10 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
                 per_sent.setdefault(k, []).append((info[m], s + a, s + b, al, None))
         for item in _aside_matches(doc, s, e, [u for u in possible if u.aside], arrays.get("LEMMA"), info):
             per_sent.setdefault(k, []).append((info[item[0]], *item[1:]))
+        fired = {it[0].name for it in per_sent.get(k, ()) if it[0].role == TRIGGER}
         for dep in dependencies:
-            if not dep.possible(values):
-                continue
+            if dep.indicator in fired or not dep.possible(values):
+                continue  # a dependency pattern adds nothing where its indicator already matched
             if k not in parses:
                 parses[k] = parse(comp.nlp, doc[s:e].text)
             if len(parses[k]) != e - s:
