@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def findings_at(commit: str, paths: list[Path]) -> dict[str, list]:
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(tree), commit], check=True)
         try:
             proc = subprocess.run([sys.executable, "-c", _RUN, *map(str, paths)], cwd=tree, capture_output=True,
-                                  text=True, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"})
+                                  text=True, env={**os.environ, "PYTHONPATH": str(tree)})
             if proc.returncode != 0:
                 raise SystemExit(f"the engine of {commit} failed:\n{proc.stderr[-2000:]}")
             return json.loads(proc.stdout.strip().splitlines()[-1])

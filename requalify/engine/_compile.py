@@ -57,7 +57,7 @@ class DependencyUnit:
 
     matcher: Any
     parse_if: tuple[frozenset[int], ...]
-    indicator: str = ""
+    indicator: str
 
     def possible(self, values: dict[str, set[int]]) -> bool:
         return all(not words.isdisjoint(values["LOWER"]) for words in self.parse_if)

@@ -31,8 +31,8 @@ from ._nlp import SUPPORTED_LANGUAGES, check_language, get_nlp, parse
 from .audience import CUSTOMERS, binds_worker, document_audience, names_workers
 
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
-_CLOSERS = frozenset({"»", ")", '"', "'", "”", "]"})
 _OPENER_OF = {"»": "«", ")": "(", "”": "“", "]": "[", '"': '"', "'": "'"}
+_CLOSERS = frozenset(_OPENER_OF)
 _BULLETS = frozenset({"-", "–", "—", "•", "*", "·", "▪", "◦"})
 _LIST_LEAD = frozenset({":", ";"})
 
@@ -442,7 +442,7 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
                 per_sent.setdefault(k, []).append((info[m], s + a, s + b, al, None))
         for item in _aside_matches(doc, s, e, [u for u in possible if u.aside], arrays.get("LEMMA"), info):
             per_sent.setdefault(k, []).append((info[item[0]], *item[1:]))
-        fired = {it[0].name for it in per_sent.get(k, ()) if it[0].role == TRIGGER}
+        fired = {it[0].name for it in per_sent.get(k, ()) if it[0].role == TRIGGER} if dependencies else set()
         for dep in dependencies:
             if dep.indicator in fired or not dep.possible(values):
                 continue  # a dependency pattern adds nothing where its indicator already matched
