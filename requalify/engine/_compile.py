@@ -355,4 +355,5 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
     }
     config["worker_mentions"] = config["worker_nouns"] | config["worker_agents"] | config["second_person"]
     config["redress_openers"] = frozenset(phrase[0] for phrase in config["redress"])
+    config["party_openers"] = frozenset(party[0] for party in config["other_parties"])
     return Compiled(lang, nlp, units, regexes, phrases, info, indicators, config, dependencies)

@@ -381,6 +381,8 @@ def _party_at(doc, t: int, e: int, cfg: dict) -> bool:
     if t + 1 < e and doc[t + 1].lower_ in _POSSESSIVE:
         t += 2
     for start in (t, t + 1):
+        if start >= e or doc[start].lower_ not in cfg["party_openers"]:
+            continue
         for party in cfg["other_parties"]:
             end = start + len(party)
             if end <= e and tuple(doc[k].lower_ for k in range(start, end)) == party:
