@@ -415,7 +415,6 @@ def test_a_negation_inside_an_aside_qualifies_the_manner_not_the_power(lang, tex
     assert (indicator in found(lang, text)) is present
 
 
-
 @pytest.mark.parametrize("lang, text, indicator, present", [
     ("en", "If your account is deactivated, you can still download your statements.", "deactivation_power", False),
     ("fr", "Après la clôture de son compte, le Livreur peut conserver ses relevés.", "deactivation_power", False),
