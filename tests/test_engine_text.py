@@ -452,6 +452,21 @@ def test_an_act_named_in_a_leading_condition_is_taken_for_granted_not_stated(lan
     assert (indicator in found(lang, text)) is present
 
 
+@pytest.mark.parametrize("lang, text, present", [
+    ("fr", "Vous pouvez résilier à tout moment, et la Société peut suspendre votre compte.", True),
+    ("en", "You may close your account at any time, and we may suspend your account if you breach these Terms.", True),
+    ("en", "You may terminate this Agreement at any time; Uber may deactivate your account for any breach.", True),
+    ("en", "We may suspend your account; you may close your account at any time.", True),
+    # the worker's own termination, in its own clause, is still no power of the platform's
+    ("en", "You can delete your account at any time.", False),
+    ("fr", "Le Partenaire peut fermer son compte à tout moment.", False),
+    ("en", "You may terminate this Agreement and delete your account at any time.", False),
+])
+def test_the_workers_own_termination_cancels_only_its_own_clause(lang, text, present):
+    """`reach: clause` on a counter-cue: « vous pouvez résilier » says nothing of the clause after ', et'."""
+    assert ("deactivation_power" in found(lang, text)) is present
+
+
 @pytest.mark.parametrize("lang, text", [
     ("en", "When could you suspend or close my account?"),
     ("en", "Can we change these Terms?"),

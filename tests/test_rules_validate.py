@@ -180,8 +180,11 @@ def test_token_pattern_errors_are_named_by_validate_only(folder):
     # the gate compares single tokens: a two-word entry never holds
     ("unilateral_pricing", "parse_if: [[prix, tarif,", "parse_if: [[prix de, tarif,",
      "unilateral_pricing.yaml:patterns.fr", "parse_if word 'prix de' never matches"),
+    # a counter-cue reaches its sentence or its clause, nothing else
+    ("deactivation_power", "  - id: worker_may_close\n    reach: clause\n", "  - id: worker_may_close\n    reach: paragraph\n",
+     "deactivation_power.yaml:counter_cues.en[0].reach", "'paragraph' is not one of"),
 ], ids=["id-twice", "gap-too-wide", "elided-french", "dead-english-lemma", "aside-on-phrase", "dependency-in-english",
-        "dependency-malformed", "parse-if-two-words"])
+        "dependency-malformed", "parse-if-two-words", "counter-reach-unknown"])
 def test_a_pattern_that_cannot_work_is_named(folder, indicator, old, new, where, problem):
     edit(folder / "indicators" / f"{indicator}.yaml", old, new)
     problems = as_strings(validate_rules(folder))

@@ -31,6 +31,7 @@ class PatternInfo:
     requires: str | None = None  # a generic cue the sentence must carry: obligation | permission
     negation: str = "scope"  # "ignore": a negation nearby does not cancel it (prohibitions, labels)
     gap_elements: frozenset[int] = frozenset()  # token-pattern elements that match any token
+    reach: str = "sentence"  # a counter-cue's: "clause" cancels only triggers in its own clause
 
 
 @dataclass
@@ -317,7 +318,8 @@ def compile_rules(rules, lang: str, nlp) -> Compiled:
             if rest:
                 phrases.add(key, rest)
         info[nlp.vocab.strings.add(key)] = PatternInfo(
-            role, name, item.get("id", key), strength, item.get("requires"), item.get("negation", "scope"), gaps
+            role, name, item.get("id", key), strength, item.get("requires"), item.get("negation", "scope"), gaps,
+            item.get("reach", "sentence"),
         )
 
     indicators = text_indicators(rules)

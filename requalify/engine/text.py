@@ -286,6 +286,28 @@ def _reopens(doc, t: int, e: int, cfg: dict) -> bool:
     return word in cfg["stop"] or _phrase_at(doc, t, e, cfg["abilities"]) >= 0
 
 
+def _clause_of(doc, s: int, e: int, ss: int, se: int, cfg: dict) -> tuple[int, int]:
+    """The clause of the sentence doc[ss:se] that holds doc[s:e].
+
+    It is bounded by a stop word other than a comma or a bracket (a semicolon, "but", "if", « mais »,
+    « si ») and by a comma and a coordinator: in « Vous pouvez résilier à tout moment, et la Société
+    peut suspendre votre compte » the worker's own termination is one clause, the platform's power
+    another.
+    """
+    def bound(t: int) -> bool:
+        word = doc[t].lower_
+        if word == ",":
+            return t + 1 < se and doc[t + 1].lower_ in cfg["after_stop"]
+        return word in cfg["stop"] and word not in _SOFT_STOPS
+
+    start = next((t + 1 for t in range(s - 1, ss - 1, -1) if bound(t)), ss)
+    end = next((t for t in range(e, se) if bound(t)), se)
+    return start, end
+
+
+_SOFT_STOPS = frozenset({"(", ")"})
+
+
 def _own_act(doc, s: int, e: int, cfg: dict) -> tuple[int, int] | None:
     """The tokens in which the worker is the one who may act ("Users may request the deletion of...").
 
@@ -468,9 +490,12 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
             continue
         cues: dict[str, list[tuple[int, int]]] = {"obligation": [], "negation": [], "permission": [], "reference": []}
         counters = set()
+        clause_counters: dict[str, list[tuple[int, int]]] = {}
         for pi, s, e, *_ in items:
             if pi.role == CUE:
                 cues[pi.name].append((s, e))
+            elif pi.role == COUNTER and pi.reach == "clause":
+                clause_counters.setdefault(pi.name, []).append(_clause_of(doc, s, e, *sents[k], cfg))
             elif pi.role == COUNTER:
                 counters.add(pi.name)
         all_negations = list(cues["negation"])
@@ -490,7 +515,7 @@ def scan(comp: Compiled, text: str, lead_end: int | None = None) -> list[Hit]:
         best: dict[str, Hit] = {}
         for pi, s, e, al, seen_aside in triggers:
             ind = comp.indicators[pi.name]
-            if pi.name in counters:
+            if pi.name in counters or any(a <= s < b for a, b in clause_counters.get(pi.name, ())):
                 continue
             if binds_worker(ind) or (ind.spec or {}).get("about") == "worker":
                 if other_subject is None:
