@@ -278,34 +278,33 @@ def _aside_matches(doc, s: int, e: int, units, lemmas, info) -> list[tuple]:
     return out
 
 
-def _reopens(doc, t: int, e: int, cfg: dict) -> bool:
-    """Whether doc[t] opens a new clause after the worker's ability: another ability, a stop word, ', and'."""
+_BRACKETS = frozenset({"(", ")"})
+
+
+def _breaks_clause(doc, t: int, e: int, cfg: dict) -> bool:
+    """Whether doc[t] ends a clause: a stop word other than a comma or a bracket (;, but, if, « mais »), ', and'."""
     word = doc[t].lower_
     if word == ",":
         return t + 1 < e and doc[t + 1].lower_ in cfg["after_stop"]
-    return word in cfg["stop"] or _phrase_at(doc, t, e, cfg["abilities"]) >= 0
+    return word in cfg["stop"] and word not in _BRACKETS
+
+
+def _reopens(doc, t: int, e: int, cfg: dict) -> bool:
+    """Whether doc[t] opens a new clause after the worker's ability: another ability, a stop word, ', and'."""
+    return (_breaks_clause(doc, t, e, cfg) or doc[t].lower_ in _BRACKETS and doc[t].lower_ in cfg["stop"]
+            or _phrase_at(doc, t, e, cfg["abilities"]) >= 0)
 
 
 def _clause_of(doc, s: int, e: int, ss: int, se: int, cfg: dict) -> tuple[int, int]:
     """The clause of the sentence doc[ss:se] that holds doc[s:e].
 
-    It is bounded by a stop word other than a comma or a bracket (a semicolon, "but", "if", « mais »,
-    « si ») and by a comma and a coordinator: in « Vous pouvez résilier à tout moment, et la Société
-    peut suspendre votre compte » the worker's own termination is one clause, the platform's power
-    another.
+    In « Vous pouvez résilier à tout moment, et la Société peut suspendre votre compte » the
+    worker's own termination is one clause, the platform's power another. A bracket does not end
+    it: "you may (at any time) terminate" is one clause.
     """
-    def bound(t: int) -> bool:
-        word = doc[t].lower_
-        if word == ",":
-            return t + 1 < se and doc[t + 1].lower_ in cfg["after_stop"]
-        return word in cfg["stop"] and word not in _SOFT_STOPS
-
-    start = next((t + 1 for t in range(s - 1, ss - 1, -1) if bound(t)), ss)
-    end = next((t for t in range(e, se) if bound(t)), se)
+    start = next((t + 1 for t in range(s - 1, ss - 1, -1) if _breaks_clause(doc, t, se, cfg)), ss)
+    end = next((t for t in range(e, se) if _breaks_clause(doc, t, se, cfg)), se)
     return start, end
-
-
-_SOFT_STOPS = frozenset({"(", ")"})
 
 
 def _own_act(doc, s: int, e: int, cfg: dict) -> tuple[int, int] | None:
